@@ -1,0 +1,109 @@
+"""CLI: parse arguments, call one library function, turn HandoutError into `Error: …`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+from .errors import HandoutError
+
+
+
+def reports_errors(func: Callable) -> Callable:
+    """Print each problem of a HandoutError as `Error: …` and exit 1 (no traceback)."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except HandoutError as err:
+            for line in err.lines():
+                click.echo(f"Error: {line}", err=True)
+            raise SystemExit(1) from None
+    return wrapper
+
+
+def _date(_ctx: Any, _param: Any, value: str | None) -> str:
+    if value is None:
+        return dt.date.today().isoformat()
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-25") from None
+
+
+def selection_options(func: Callable) -> Callable:
+    """Options that pick one handout: clinic, practitioner, handout, language, paper, date."""
+    options = [
+        click.option("--clinic", "clinic_dir", required=True, metavar="DIR",
+                     type=click.Path(file_okay=False), help="Clinic folder (holds clinic.toml)."),
+        click.option("--practitioner", metavar="ID",
+                     help="Practitioner id; omit for the clinic version naming everyone "
+                          "authorised for needling."),
+        click.option("--handout", default="ims-vs-acupuncture", show_default=True, metavar="ID"),
+        click.option("--lang", metavar="CODE", help="Language (default: the clinic's first)."),
+        click.option("--paper", type=click.Choice(["letter", "a4"]),
+                     help="Paper size (default: the clinic's)."),
+        click.option("--for", "patient", metavar="NAME",
+                     help="Patient name printed in the 'Prepared for' box (page only)."),
+        click.option("--date", callback=_date, metavar="YYYY-MM-DD",
+                     help="Date printed and stored in the PDF (default: today)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="handouts")
+def main() -> None:
+    """Clinic-branded patient handouts as PDFs.
+
+    \b
+    Example:
+      handouts generate --clinic examples/clinics/harbour-physio -o out/
+    """
+
+
+@main.command()
+@selection_options
+@click.option("-o", "--output", metavar="FILE|DIR|-",
+              help="Where to write: a .pdf file, a folder, or - for stdout "
+                   "(default: ./<clinic>-<handout>-<practitioner|clinic>-<lang>-<paper>.pdf).")
+@reports_errors
+def generate(output: str | None, **selection: Any) -> None:
+    """Write one handout PDF.
+
+    \b
+    Examples:
+      handouts generate --clinic examples/clinics/harbour-physio
+      handouts generate --clinic examples/clinics/harbour-physio --practitioner sam-taylor \\
+          --for "Alex Doe" -o handout.pdf
+      handouts generate --clinic examples/clinics/harbour-physio --paper a4 -o - | lp
+    """
+    from .jobs import HandoutJob
+    from .service import generate as run
+
+    written = run(HandoutJob(**selection), output)
+    if written.path is not None:
+        click.echo(f"Wrote {written.path} ({written.size // 1024} KB)", err=True)
+
+
+@main.command("list")
+@click.option("--clinic", "clinic_dir", required=True, metavar="DIR",
+              type=click.Path(file_okay=False), help="Clinic folder (holds clinic.toml).")
+@reports_errors
+def list_(clinic_dir: str) -> None:
+    """Show the handouts, languages and practitioner ids available to a clinic.
+
+    \b
+    Example:
+      handouts list --clinic examples/clinics/harbour-physio
+    """
+    from .service import describe
+
+    for line in describe(clinic_dir):
+        click.echo(line)

@@ -1,0 +1,189 @@
+"""Configuration: a clinic folder's clinic.toml → validated, frozen models."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from .checks import Checker
+from .errors import ConfigError, problem
+from .models import Brand, Clinic, Credential, Logo, Practitioner
+
+CONFIG_NAME = "clinic.toml"
+PAPERS = ("letter", "a4")
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+MAX_LOGO_PIXELS = 16_000_000
+MAX_LOGO_SIDE = 8000
+MAX_PRACTITIONERS = 40
+
+_CLINIC_KEYS = {"id", "name", "address", "phone", "email", "website", "booking_url",
+                "languages", "paper", "logo", "brand", "practitioners"}
+_PRACTITIONER_KEYS = {"id", "name", "title", "credentials", "registration", "college",
+                      "needling_authorized"}
+
+
+def load_clinic(folder: str | Path) -> Clinic:
+    """Read and validate `folder/clinic.toml`, raising ConfigError listing every problem."""
+    folder = Path(folder)
+    source = folder / CONFIG_NAME
+    data = _read_toml(folder, source)
+    check = Checker(source)
+    check.unknown_keys(data, _CLINIC_KEYS, "")
+    clinic_id = check.ident(data, "id", "id", required=False)
+    if clinic_id is None and "id" not in data:
+        clinic_id = _folder_id(folder, check)
+    brand_table = check.get(data, "brand", "brand", dict, True) or {}
+    check.unknown_keys(brand_table, {"primary", "accent"}, "brand.")
+    primary = check.colour(brand_table, "primary", "brand.primary", required=True)
+    accent = check.colour(brand_table, "accent", "brand.accent", required=False)
+    languages = check.text_list(data, "languages", "languages", max_len=20) or ("en",)
+    for i, lang in enumerate(languages):
+        if not re.match(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-[A-Z]{2})?$", lang):
+            check.add(f"languages[{i}]", f"{lang!r} is not a language code like \"en\" or \"zh-Hant\"")
+    values = dict(
+        id=clinic_id, folder=folder, source=source,
+        name=check.text(data, "name", "name", required=True, max_len=80),
+        address=check.text_list(data, "address", "address", required=True, max_len=80,
+                                max_items=4),
+        phone=check.text(data, "phone", "phone", required=True, max_len=40),
+        email=check.email(data, "email", "email") or "",
+        website=check.url(data, "website", "website") or "",
+        booking_url=check.url(data, "booking_url", "booking_url") or "",
+        languages=tuple(dict.fromkeys(languages)),
+        paper=check.choice(data, "paper", "paper", PAPERS, "letter"),
+        logo=_load_logo(folder, data, check),
+        brand=Brand(primary or "#000000", accent or ""),
+        practitioners=_practitioners(data, check),
+    )
+    if check.problems:
+        raise ConfigError(*check.problems)
+    return Clinic(**values)
+
+
+def _read_toml(folder: Path, source: Path) -> dict[str, Any]:
+    if not folder.is_dir():
+        raise ConfigError(problem(folder, "", "not a clinic folder (no such directory)"))
+    try:
+        raw = source.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(problem(source, "", "missing: every clinic folder needs a clinic.toml")) from None
+    except OSError as err:
+        raise ConfigError(problem(source, "", f"cannot be read ({err.strerror})")) from err
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise ConfigError(problem(source, "", f"is not UTF-8 text (byte {err.start})")) from err
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+        where = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        text = re.sub(r"\s*\(at line.*\)$", "", message)
+        key = f"line {where.group(1)}, column {where.group(2)}" if where else ""
+        raise ConfigError(problem(source, key, f"TOML syntax error: {text}")) from err
+
+
+def _folder_id(folder: Path, check: Checker) -> str | None:
+    name = folder.resolve().name
+    if re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", name) and len(name) <= 40:
+        return name
+    check.add("id", f"the folder name {name!r} cannot be used as a clinic id: "
+                    "add id = \"…\" (lowercase letters, digits, hyphens)")
+    return None
+
+
+def _practitioners(data: dict[str, Any], check: Checker) -> tuple[Practitioner, ...]:
+    tables = check.get(data, "practitioners", "practitioners", list, True)
+    if tables is None:
+        return ()
+    if not tables:
+        check.add("practitioners", "must list at least one practitioner")
+    if len(tables) > MAX_PRACTITIONERS:
+        check.add("practitioners", f"has {len(tables)} entries; at most {MAX_PRACTITIONERS}")
+    seen: dict[str, int] = {}
+    out = []
+    for i, table in enumerate(tables):
+        at = f"practitioners[{i}]"
+        if not isinstance(table, dict):
+            check.add(at, "must be a table ([[practitioners]])")
+            continue
+        check.unknown_keys(table, _PRACTITIONER_KEYS, f"{at}.")
+        pid = check.ident(table, "id", f"{at}.id", required=True)
+        if pid is not None and pid in seen:
+            check.add(f"{at}.id", f"duplicate id {pid!r} (also practitioners[{seen[pid]}])")
+        elif pid is not None:
+            seen[pid] = i
+        out.append(Practitioner(
+            id=pid or "", index=i,
+            name=check.text(table, "name", f"{at}.name", required=True, max_len=80) or "",
+            title=check.text(table, "title", f"{at}.title", required=True, max_len=80) or "",
+            credentials=_credentials(table, at, check),
+            registration=check.text(table, "registration", f"{at}.registration", max_len=40) or "",
+            college=check.text(table, "college", f"{at}.college", max_len=120) or "",
+            needling_authorized=bool(check.get(table, "needling_authorized",
+                                               f"{at}.needling_authorized", bool, True)),
+        ))
+    return tuple(out)
+
+
+def _credentials(table: dict[str, Any], at: str, check: Checker) -> tuple[Credential, ...]:
+    items = check.get(table, "credentials", f"{at}.credentials", list, False) or []
+    if len(items) > 8:
+        check.add(f"{at}.credentials", f"has {len(items)} entries; at most 8")
+        return ()
+    out = []
+    for j, item in enumerate(items):
+        key = f"{at}.credentials[{j}]"
+        if isinstance(item, str):
+            name = check.check_text(item, key, 80)
+            meaning = ""
+        elif isinstance(item, dict):
+            check.unknown_keys(item, {"name", "meaning"}, f"{key}.")
+            name = check.text(item, "name", f"{key}.name", required=True, max_len=80)
+            meaning = check.text(item, "meaning", f"{key}.meaning", required=True, max_len=160)
+        else:
+            check.add(key, "must be a string or a table { name = \"…\", meaning = \"…\" }")
+            continue
+        if name:
+            out.append(Credential(name, meaning or ""))
+    return tuple(out)
+
+
+def _load_logo(folder: Path, data: dict[str, Any], check: Checker) -> Logo | None:
+    name = check.get(data, "logo", "logo", str, False)
+    if name is None:
+        return None
+    root = folder.resolve()
+    path = (folder / name).resolve()
+    if not path.is_relative_to(root):
+        check.add("logo", f"{name!r} is outside the clinic folder")
+        return None
+    if not path.is_file():
+        check.add("logo", f"{name!r} does not exist in {folder}")
+        return None
+    size = path.stat().st_size
+    if size > MAX_LOGO_BYTES:
+        check.add("logo", f"{name!r} is {size // 1024} KB; at most {MAX_LOGO_BYTES // 1024} KB")
+        return None
+    return _inspect_logo(path, name, check)
+
+
+def _inspect_logo(path: Path, name: str, check: Checker) -> Logo | None:
+    """Read the image header only: dimensions are checked before any pixel is decoded."""
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_LOGO_PIXELS
+    try:
+        with Image.open(path, formats=("PNG", "JPEG")) as img:
+            fmt, (width, height) = img.format, img.size
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as err:
+        if isinstance(err, Image.DecompressionBombError):
+            check.add("logo", f"{name!r} has too many pixels (limit {MAX_LOGO_PIXELS:,})")
+        else:
+            check.add("logo", f"{name!r} is not a PNG or JPEG image")
+        return None
+    if width * height > MAX_LOGO_PIXELS or max(width, height) > MAX_LOGO_SIDE:
+        check.add("logo", f"{name!r} is {width}×{height} pixels; at most "
+                          f"{MAX_LOGO_PIXELS:,} pixels and {MAX_LOGO_SIDE} per side")
+        return None
+    return Logo(path, fmt, width, height)

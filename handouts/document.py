@@ -1,0 +1,89 @@
+"""Document: template text + clinic + practitioner → story → PDF bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+
+from .errors import TemplateError
+from .fonts import check_glyphs, font_chain
+from .jobs import HandoutJob, explain_credentials, select_practitioners
+from .layout import PageInfo, PdfMeta, frame_width, render_pdf
+from .markup import build_story
+from .models import Clinic
+from .styles import make_palette, make_styles
+from .templating import glossary, render_handout, select_template
+from . import blocks
+
+LABELS = ("page", "prepared_for", "on", "book_online", "phone", "email", "version")
+
+
+def compose(clinic: Clinic, job: HandoutJob, creator: str) -> bytes:
+    """Build the PDF for a resolved job."""
+    assert job.lang and job.paper
+    people = select_practitioners(clinic, job.practitioner)
+    chain = font_chain()
+    ids = {p.id for p in people}
+    fields = [(k, v) for k, v in clinic.text_fields()
+              if not k.startswith("practitioners[")
+              or clinic.practitioners[int(k[14:k.index("]")])].id in ids]
+    if job.patient:
+        fields.append(("--for", job.patient))
+    check_glyphs(fields, clinic.source, chain)
+    name = select_template(clinic.folder, job.handout, job.lang)
+    people = explain_credentials(clinic, people, glossary(job.lang))
+    context = {"clinic": clinic, "practitioners": people,
+               "practitioner": people[0] if job.practitioner else None, "lang": job.lang}
+    text = render_handout(clinic.folder, name, context)
+    labels = _labels(text.meta, text.source)
+    palette = make_palette(clinic.brand.primary, clinic.brand.accent)
+    styles = make_styles(palette, chain)
+    story = build_story(text.body, styles, palette, chain, text.source, frame_width(job.paper))
+    date = dt.date.fromisoformat(job.date)
+    story.insert(0, blocks.prepared_for(labels, job.patient, format_date(date, job.lang),
+                                        styles, palette, chain))
+    refs = next((i for i, f in enumerate(story) if getattr(f, "is_references", False)), len(story))
+    story.insert(refs, blocks.booking(clinic, labels, styles, palette, chain))
+    version = labels["version"].format(version=text.meta.get("version", ""),
+                                       reviewed=format_date(_reviewed(text.meta), job.lang))
+    story.append(blocks.small_line(version, styles, chain))
+    page = PageInfo(clinic, palette, chain, labels, job.paper, _logo(clinic))
+    meta = PdfMeta(title=str(text.meta.get("title", "")), author=clinic.name,
+                   subject=str(text.meta.get("subject", "")),
+                   keywords=", ".join(text.meta.get("keywords", [])), lang=job.lang,
+                   date=f"D:{date:%Y%m%d}000000+00'00'", creator=creator)
+    return render_pdf(story, page, meta)
+
+
+def _labels(meta: dict, source: str) -> dict:
+    labels = meta.get("labels", {})
+    missing = [key for key in LABELS if not isinstance(labels.get(key), str)]
+    if missing:
+        raise TemplateError(f"{source}: front matter: [labels] lacks {', '.join(missing)}")
+    return labels
+
+
+def _reviewed(meta: dict) -> dt.date:
+    value = meta.get("reviewed")
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def format_date(date: dt.date, lang: str) -> str:
+    """Return the date written out the way the handout's language writes it."""
+    from babel.dates import format_date as babel_format
+
+    return babel_format(date, format="long", locale=lang.replace("-", "_"))
+
+
+@lru_cache(maxsize=64)
+def _logo_reader(path: str, mtime: float) -> Any:
+    from reportlab.lib.utils import ImageReader
+
+    return ImageReader(path)
+
+
+def _logo(clinic: Clinic) -> Any:
+    if clinic.logo is None:
+        return None
+    return _logo_reader(str(clinic.logo.path), clinic.logo.path.stat().st_mtime)

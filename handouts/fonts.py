@@ -1,0 +1,118 @@
+"""Fonts: register the bundled TrueType fonts once per process; check glyph coverage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from xml.sax.saxutils import escape
+
+from .errors import RenderError, problem
+from .resources import data_dir
+
+# family name → (regular file, bold file or None), relative to fonts/, in fallback order
+_FAMILIES = {
+    "Atkinson": ("atkinson-hyperlegible/AtkinsonHyperlegible-Regular.ttf",
+                 "atkinson-hyperlegible/AtkinsonHyperlegible-Bold.ttf"),
+    "NotoSans": ("noto-sans/NotoSans-Regular.ttf", "noto-sans/NotoSans-Bold.ttf"),
+    "NotoSansGurmukhi": ("noto-sans-gurmukhi/NotoSansGurmukhi-Regular.ttf",
+                         "noto-sans-gurmukhi/NotoSansGurmukhi-Bold.ttf"),
+    "WenQuanYi": ("wqy-microhei/WenQuanYiMicroHei.ttf", None),
+}
+BODY_FAMILY = "Atkinson"
+
+
+@dataclass(frozen=True)
+class FontChain:
+    """The fonts that draw a handout's text: the body family first, then fallbacks."""
+
+    families: tuple[str, ...]
+
+    @property
+    def regular(self) -> str:
+        return self.families[0]
+
+    @property
+    def bold(self) -> str:
+        return bold_of(self.families[0])
+
+    def family_for(self, ch: str) -> str | None:
+        """Return the first family that has a glyph for `ch`."""
+        code = ord(ch)
+        for family in self.families:
+            if code in _charmap(family):
+                return family
+        return None
+
+    def missing(self, text: str) -> str | None:
+        """Return the first character of `text` no font of the chain can draw."""
+        return next((ch for ch in text if not ch.isspace() and self.family_for(ch) is None), None)
+
+    def to_markup(self, text: str) -> str:
+        """Escape `text` for a ReportLab Paragraph, switching font for runs the body font lacks."""
+        out: list[str] = []
+        run, run_family = "", self.regular
+        for ch in text:
+            family = self.regular if ch.isspace() else (self.family_for(ch) or self.regular)
+            if family != run_family and run:
+                out.append(_wrap(run, run_family, self.regular))
+                run = ""
+            run += ch
+            run_family = family
+        if run:
+            out.append(_wrap(run, run_family, self.regular))
+        return "".join(out)
+
+
+def _wrap(run: str, family: str, body: str) -> str:
+    text = escape(run)
+    return text if family == body else f'<font face="{family}">{text}</font>'
+
+
+@cache
+def font_chain() -> FontChain:
+    """Register the body font (once per process) and return the handout font chain."""
+    register_family(BODY_FAMILY)
+    return FontChain(tuple(_FAMILIES))
+
+
+def bold_of(family: str) -> str:
+    """Return the registered bold face of `family` (the regular one if it has no bold)."""
+    return f"{family}-Bold" if _FAMILIES[family][1] else family
+
+
+@cache
+def register_family(family: str) -> None:
+    """Register one bundled family with ReportLab; fallbacks load only when a text needs them."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    root = data_dir("fonts")
+    regular, bold = _FAMILIES[family]
+    pdfmetrics.registerFont(TTFont(family, str(root / regular)))
+    bold_name = bold_of(family)
+    if bold:
+        pdfmetrics.registerFont(TTFont(bold_name, str(root / bold)))
+    for is_bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(family, is_bold, italic, bold_name if is_bold else family)
+
+
+@cache
+def _charmap(family: str) -> frozenset[int]:
+    from reportlab.pdfbase import pdfmetrics
+
+    register_family(family)
+    return frozenset(pdfmetrics.getFont(family).face.charToGlyph)
+
+
+def check_glyphs(fields: list[tuple[str, str]], source: object, chain: FontChain) -> None:
+    """Raise RenderError naming every key whose text has a character no bundled font draws."""
+    problems = []
+    for key, text in fields:
+        ch = chain.missing(text)
+        if ch is not None:
+            problems.append(problem(source, key, f"character {ch!r} (U+{ord(ch):04X}) "
+                                                 "is not in any bundled font"))
+    if problems:
+        raise RenderError(*problems)

@@ -1,0 +1,96 @@
+"""Jobs: one handout request as plain data, and the pipeline that turns it into PDF bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import __version__
+from .config import PAPERS, load_clinic
+from .errors import RenderError, SelectionError, problem
+from .models import Clinic, Credential, Practitioner
+
+DEFAULT_HANDOUT = "ims-vs-acupuncture"
+
+
+@dataclass(frozen=True)
+class HandoutJob:
+    """Everything that decides one PDF; plain, serialisable values only."""
+
+    clinic_dir: str
+    handout: str = DEFAULT_HANDOUT
+    practitioner: str | None = None  # None: the clinic version
+    lang: str | None = None          # None: the clinic's first language
+    paper: str | None = None         # None: the clinic's paper size
+    date: str = ""                   # YYYY-MM-DD; "" means today
+    patient: str | None = None       # printed on the page only, never stored
+
+    def resolved(self, clinic: Clinic) -> HandoutJob:
+        """Return the job with the clinic's defaults filled in."""
+        return replace(self, lang=self.lang or clinic.languages[0],
+                       paper=self.paper or clinic.paper,
+                       date=self.date or dt.date.today().isoformat())
+
+
+def file_name(clinic: Clinic, job: HandoutJob) -> str:
+    """Return the default file name, built from ids only (never the patient's name)."""
+    job = job.resolved(clinic)
+    who = job.practitioner or "clinic"
+    return f"{clinic.id}-{job.handout}-{who}-{job.lang}-{job.paper}.pdf"
+
+
+def select_practitioners(clinic: Clinic, practitioner_id: str | None) -> list[Practitioner]:
+    """Return who the handout names, refusing anyone not authorised for needling."""
+    if practitioner_id is not None:
+        person = clinic.practitioner(practitioner_id)
+        if person is None:
+            ids = ", ".join(p.id for p in clinic.practitioners)
+            raise SelectionError(f"{clinic.source}: unknown practitioner {practitioner_id!r}; "
+                                 f"available: {ids}")
+        if not person.needling_authorized:
+            raise SelectionError(problem(
+                clinic.source, f"practitioners[{person.index}].needling_authorized",
+                f"{person.id} is not authorised for needling, and this handout is about "
+                "needling treatment: choose another practitioner or the clinic version"))
+        return [person]
+    people = [p for p in clinic.practitioners if p.needling_authorized]
+    if not people:
+        raise SelectionError(f"{clinic.source}: no practitioner has needling_authorized = true; "
+                             "the clinic version names the practitioners who provide needling")
+    return people
+
+
+def explain_credentials(clinic: Clinic, people: list[Practitioner],
+                        glossary: dict[str, str]) -> list[Practitioner]:
+    """Fill in each credential's plain-words meaning, or fail naming the credential."""
+    problems, out = [], []
+    for p in people:
+        creds = []
+        for j, c in enumerate(p.credentials):
+            meaning = c.meaning or glossary.get(c.name.casefold(), "")
+            if not meaning:
+                problems.append(problem(
+                    clinic.source, f"practitioners[{p.index}].credentials[{j}]",
+                    f"{c.name!r} needs a plain-words explanation for patients: write it as "
+                    f'{{ name = "{c.name}", meaning = "…" }}'))
+            creds.append(Credential(c.name, meaning))
+        out.append(replace(p, credentials=tuple(creds)))
+    if problems:
+        raise RenderError(*problems)
+    return out
+
+
+def check_paper(paper: str | None) -> None:
+    """Refuse an unknown paper size."""
+    if paper is not None and paper not in PAPERS:
+        raise SelectionError(f"unknown paper size {paper!r}; use one of: {', '.join(PAPERS)}")
+
+
+def build_handout(job: HandoutJob, clinic: Clinic | None = None) -> bytes:
+    """Render one handout to PDF bytes (the whole pipeline, nothing written to disk)."""
+    from .document import compose
+
+    clinic = clinic or load_clinic(Path(job.clinic_dir))
+    check_paper(job.paper)
+    return compose(clinic, job.resolved(clinic), creator=f"handouts {__version__}")

@@ -1,0 +1,268 @@
+"""Markup: rendered Markdown → ReportLab flowables (markdown-it-py tokens)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from .errors import TemplateError
+from .fonts import FontChain
+from .styles import Palette, table_style
+
+BOXES = ("lead", "warning", "note")
+CONTAINERS = (*BOXES, "columns")
+GUTTER = 18.0
+
+
+@cache
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.container import container_plugin
+
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    for name in CONTAINERS:
+        md.use(container_plugin, name=name)
+    return md
+
+
+@dataclass
+class _Ctx:
+    styles: dict
+    palette: Palette
+    chain: FontChain
+    source: str
+    width: float
+
+
+def parse_blocks(markdown: str) -> list:
+    """Parse Markdown into markdown-it block tokens (cacheable: no clinic data involved)."""
+    return _parser().parse(markdown)
+
+
+def build_story(markdown: str, styles: dict, palette: Palette, chain: FontChain,
+                source: str, width: float) -> list:
+    """Turn handout Markdown into a list of flowables; unknown constructs are errors."""
+    ctx = _Ctx(styles, palette, chain, source, width)
+    tokens = parse_blocks(markdown)
+    story, pos = _blocks(tokens, 0, ctx, "body", until=None)
+    return story
+
+
+def _blocks(tokens: list, i: int, ctx: _Ctx, role: str, until: str | None,
+            in_refs: bool = False) -> tuple[list, int]:
+    """Convert block tokens from i up to the closing `until` token type."""
+    out: list = []
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == until:
+            return out, i + 1
+        if tok.type == "heading_open":
+            text = _inline(tokens[i + 1], ctx)
+            level = tok.tag
+            style = {"h1": "title", "h2": "h2"}.get(level, "h3")
+            in_refs = level == "h2" and "references" in tokens[i + 1].content.lower()
+            heading = _para(text, ctx.styles[style])
+            heading.is_references = in_refs
+            heading.is_heading = True
+            out.append(heading)
+            i += 3
+        elif tok.type == "paragraph_open":
+            style = "small" if in_refs else ("lead" if role == "lead" else "body")
+            out.append(_para(_inline(tokens[i + 1], ctx), ctx.styles[style]))
+            i += 3
+        elif tok.type in ("bullet_list_open", "ordered_list_open"):
+            items, i = _list(tokens, i, ctx, small=in_refs)
+            out.extend(items)
+        elif tok.type == "table_open":
+            table, i = _table(tokens, i, ctx)
+            out.append(table)
+        elif tok.type.startswith("container_") and tok.type.endswith("_open"):
+            name = tok.type[len("container_"):-len("_open")]
+            inner, i = _blocks(tokens, i + 1, ctx, name, f"container_{name}_close", in_refs)
+            out.append(_columns(inner, ctx) if name == "columns" else _box(name, inner, ctx))
+        elif tok.type == "hr":
+            i += 1
+        else:
+            raise _unsupported(tok, ctx)
+    if until is not None:
+        raise TemplateError(f"{ctx.source}: a ::: box is not closed")
+    return out, i
+
+
+def _unsupported(tok: Any, ctx: _Ctx) -> TemplateError:
+    line = f"line {tok.map[0] + 1}: " if tok.map else ""
+    what = tok.type.replace("_open", "").replace("_", " ")
+    return TemplateError(f"{ctx.source}: {line}unsupported Markdown ({what})")
+
+
+def _list(tokens: list, i: int, ctx: _Ctx, small: bool) -> tuple[list, int]:
+    from reportlab.platypus import Paragraph
+
+    ordered = tokens[i].type == "ordered_list_open"
+    close = tokens[i].type.replace("_open", "_close")
+    number = int(tokens[i].attrs.get("start", 1) or 1)
+    out: list = []
+    i += 1
+    while tokens[i].type != close:
+        tok = tokens[i]
+        if tok.type != "list_item_open":
+            raise _unsupported(tok, ctx)
+        if tokens[i + 1].type != "paragraph_open" or tokens[i + 4].type != "list_item_close":
+            raise _unsupported(tokens[i + 1], ctx)
+        inline = tokens[i + 2]
+        content = inline.content
+        if content.startswith("[ ] ") and not ordered:
+            inline.children = _strip_prefix(inline.children, 4)
+            out.append(CheckItem(_inline(inline, ctx), ctx.styles["check"],
+                                 box_colour=ctx.palette.accent))
+        else:
+            bullet = f"{number}." if ordered else "•"
+            style = ctx.styles["small_item" if small else "item"]
+            out.append(Paragraph(_inline(inline, ctx), style, bulletText=bullet))
+        number += 1
+        i += 5
+    return out, i + 1
+
+
+def _strip_prefix(children: list, n: int) -> list:
+    first = children[0]
+    first.content = first.content[n:]
+    return children
+
+
+def _table(tokens: list, i: int, ctx: _Ctx) -> tuple[Any, int]:
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Paragraph, Table
+
+    rows: list[list] = []
+    while tokens[i].type != "table_close":
+        tok = tokens[i]
+        if tok.type == "tr_open":
+            rows.append([])
+        elif tok.type in ("th_open", "td_open"):
+            head = tok.type == "th_open" or not rows[-1]
+            style = ctx.styles["cell_head" if tok.type == "th_open" else "cell"]
+            text = _inline(tokens[i + 1], ctx)
+            if head and tok.type == "td_open":
+                text = f"<b>{text}</b>"
+            rows[-1].append(Paragraph(text, style))
+            i += 2
+        i += 1
+    columns = len(rows[0])
+    widths = [f"{100 / columns * 0.8:.2f}%"] + [f"{(100 - 80 / columns) / (columns - 1):.2f}%"] * (columns - 1)
+    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    primary, tint = HexColor(ctx.palette.primary), HexColor(ctx.palette.tint)
+    commands = [
+        ("BACKGROUND", (0, 0), (-1, 0), primary),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.5, HexColor("#C8C8C8")),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+    ]
+    commands += [("BACKGROUND", (0, r), (-1, r), tint) for r in range(2, len(rows), 2)]
+    table.setStyle(table_style(ctx.chain, commands))
+    return table, i + 1
+
+
+def _box(name: str, inner: list, ctx: _Ctx) -> Any:
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Table
+
+    pal = ctx.palette
+    background, border = {
+        "lead": (pal.tint, pal.primary),
+        "warning": (pal.warning_tint, pal.warning),
+        "note": (pal.tint, pal.tint),
+    }[name]
+    box = Table([[inner]], colWidths=["100%"], hAlign="LEFT")
+    commands = [("BACKGROUND", (0, 0), (-1, -1), HexColor(background)),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]
+    if name == "lead":
+        commands.append(("LINEBEFORE", (0, 0), (0, -1), 4, HexColor(border)))
+    else:
+        commands.append(("BOX", (0, 0), (-1, -1), 1.5 if name == "warning" else 0, HexColor(border)))
+    box.setStyle(table_style(ctx.chain, commands))
+    box.spaceBefore, box.spaceAfter = 4, 6
+    return box
+
+
+def _columns(inner: list, ctx: _Ctx) -> Any:
+    """Set `inner` in two columns, split where the two heights come closest."""
+    from reportlab.platypus import Table
+
+    half = (ctx.width - GUTTER) / 2
+    heights = [f.wrap(half, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in inner]
+    headings = [i for i, f in enumerate(inner) if getattr(f, "is_heading", False) and i > 0]
+    cuts = headings or range(1, len(inner))
+    total = sum(heights)
+    cut = min(cuts, key=lambda i: abs(total - 2 * sum(heights[:i])), default=len(inner))
+    grid = Table([[inner[:cut], inner[cut:]]], colWidths=[half + GUTTER, half], hAlign="LEFT")
+    grid.setStyle(table_style(ctx.chain, [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), GUTTER),
+        ("RIGHTPADDING", (1, 0), (1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return grid
+
+
+def _inline(tok: Any, ctx: _Ctx) -> str:
+    """Convert an inline token's children to ReportLab paragraph markup."""
+    out: list[str] = []
+    for child in tok.children or []:
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            out.append(ctx.chain.to_markup(child.content))
+        elif kind in ("strong_open", "em_open"):
+            out.append("<b>")  # clear print: bold, never italics
+        elif kind in ("strong_close", "em_close"):
+            out.append("</b>")
+        elif kind == "softbreak":
+            out.append(" ")
+        elif kind == "hardbreak":
+            out.append("<br/>")
+        elif kind == "link_open":
+            href = child.attrs.get("href", "").replace('"', "%22")
+            out.append(f'<a href="{ctx.chain.to_markup(href)}" color="{ctx.palette.text}">')
+        elif kind == "link_close":
+            out.append("</a>")
+        else:
+            raise _unsupported(tok if tok.map else child, ctx)
+    return "".join(out)
+
+
+def _para(text: str, style: Any) -> Any:
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(text, style)
+
+
+def CheckItem(text: str, style: Any, box_colour: str) -> Any:  # noqa: N802 - flowable factory
+    """Return a paragraph with an empty check box drawn in its bullet area."""
+    return _check_item_class()(text, style, box_colour)
+
+
+@cache
+def _check_item_class() -> type:
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Paragraph
+
+    class CheckItemParagraph(Paragraph):
+        def __init__(self, text: str, style: Any, box_colour: str) -> None:
+            super().__init__(text, style)
+            self._box_colour = HexColor(box_colour)
+
+        def draw(self) -> None:
+            super().draw()
+            size = self.style.fontSize * 0.85
+            y = self.height - self.style.leading + (self.style.leading - size) / 2 - 1
+            canv = self.canv
+            canv.saveState()
+            canv.setStrokeColor(self._box_colour)
+            canv.setLineWidth(1.2)
+            canv.rect(self.style.bulletIndent, y, size, size, stroke=1, fill=0)
+            canv.restoreState()
+
+    return CheckItemParagraph

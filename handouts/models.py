@@ -1,0 +1,75 @@
+"""Validated, frozen clinic and practitioner models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Credential:
+    name: str
+    meaning: str = ""  # plain-words explanation; "" means "look it up in the glossary"
+
+
+@dataclass(frozen=True)
+class Practitioner:
+    id: str
+    name: str
+    title: str
+    credentials: tuple[Credential, ...]
+    needling_authorized: bool
+    registration: str = ""
+    college: str = ""
+    index: int = 0  # position in clinic.toml, for error key paths
+
+
+@dataclass(frozen=True)
+class Brand:
+    primary: str
+    accent: str = ""
+
+
+@dataclass(frozen=True)
+class Logo:
+    path: Path
+    format: str  # "PNG" or "JPEG"
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Clinic:
+    id: str
+    folder: Path
+    source: Path  # clinic.toml, as named in error messages
+    name: str
+    address: tuple[str, ...]
+    phone: str
+    brand: Brand
+    practitioners: tuple[Practitioner, ...]
+    email: str = ""
+    website: str = ""
+    booking_url: str = ""
+    languages: tuple[str, ...] = ("en",)
+    paper: str = "letter"
+    logo: Logo | None = None
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def practitioner(self, practitioner_id: str) -> Practitioner | None:
+        """Return the practitioner with this id, or None."""
+        return next((p for p in self.practitioners if p.id == practitioner_id), None)
+
+    def text_fields(self) -> list[tuple[str, str]]:
+        """Return (key path, text) for every config string that can reach the page."""
+        fields = [("name", self.name), ("phone", self.phone), ("email", self.email),
+                  ("website", self.website), ("booking_url", self.booking_url)]
+        fields += [(f"address[{i}]", line) for i, line in enumerate(self.address)]
+        for p in self.practitioners:
+            at = f"practitioners[{p.index}]"
+            fields += [(f"{at}.name", p.name), (f"{at}.title", p.title),
+                       (f"{at}.registration", p.registration), (f"{at}.college", p.college)]
+            for j, c in enumerate(p.credentials):
+                fields += [(f"{at}.credentials[{j}]", c.name),
+                           (f"{at}.credentials[{j}].meaning", c.meaning)]
+        return [(k, v) for k, v in fields if v]

@@ -1,0 +1,119 @@
+"""Templating: Jinja2 (sandboxed, strict) → handout Markdown plus its front matter."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import traceback
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import SelectionError, TemplateError
+from .resources import data_dir
+
+SUFFIX = ".md.j2"
+_FRONT = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n", re.S)
+# Markdown treats a backslash before ASCII punctuation as that character, literally.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~:\"'=$%^;,/?@])")
+
+
+@dataclass(frozen=True)
+class RenderedHandout:
+    """Markdown body and front-matter metadata of one filled-in handout."""
+
+    meta: dict
+    body: str
+    source: str
+
+
+def escape_markdown(value: Any) -> str:
+    """Escape a value inserted by `{{ }}` so Markdown reads it as plain text."""
+    if value is None:
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", str(value))
+
+
+def template_dirs(clinic_folder: Path | None) -> list[Path]:
+    """Return the template search path: the clinic's own folder first, built-in last."""
+    dirs = [data_dir("templates")]
+    if clinic_folder is not None and (clinic_folder / "templates").is_dir():
+        dirs.insert(0, clinic_folder / "templates")
+    return dirs
+
+
+def available(clinic_folder: Path | None) -> dict[str, list[str]]:
+    """Return {handout id: [languages]} found on the search path."""
+    found: dict[str, set[str]] = {}
+    for root in template_dirs(clinic_folder):
+        for path in root.glob(f"*/*{SUFFIX}"):
+            if not path.parent.name.startswith("_"):
+                found.setdefault(path.parent.name, set()).add(path.name[: -len(SUFFIX)])
+    return {h: sorted(langs, key=lambda lang: (lang != "en", lang)) for h, langs in sorted(found.items())}
+
+
+@cache
+def _environment(dirs: tuple[Path, ...]) -> Any:
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    loader = ChoiceLoader([FileSystemLoader(str(d)) for d in dirs])
+    return SandboxedEnvironment(loader=loader, undefined=StrictUndefined, finalize=escape_markdown,
+                                autoescape=False, keep_trailing_newline=True,
+                                trim_blocks=False, lstrip_blocks=False)
+
+
+def select_template(clinic_folder: Path | None, handout: str, lang: str) -> str:
+    """Return the template name for handout/lang, or raise SelectionError listing what exists."""
+    handouts = available(clinic_folder)
+    if handout not in handouts:
+        raise SelectionError(f"unknown handout {handout!r}; available: {', '.join(handouts) or 'none'}")
+    if lang not in handouts[handout]:
+        raise SelectionError(f"handout {handout!r} has no language {lang!r}; "
+                             f"available: {', '.join(handouts[handout])}")
+    return f"{handout}/{lang}{SUFFIX}"
+
+
+def render_handout(clinic_folder: Path | None, name: str, context: dict) -> RenderedHandout:
+    """Fill in template `name` with `context`; split off and parse its TOML front matter."""
+    from jinja2 import TemplateError as JinjaError
+    from jinja2 import TemplateSyntaxError
+    from jinja2.sandbox import SecurityError
+
+    env = _environment(tuple(template_dirs(clinic_folder)))
+    try:
+        template = env.get_template(name)
+        text = template.render(context)
+    except TemplateSyntaxError as err:
+        raise TemplateError(f"{err.filename or name}: line {err.lineno}: {err.message}") from err
+    except (JinjaError, SecurityError) as err:
+        raise TemplateError(f"{_where(err, name)}: {err}") from err
+    source = env.get_template(name).filename or name
+    match = _FRONT.match(text)
+    if not match:
+        raise TemplateError(f"{source}: line 1: front matter (+++ … +++) is missing")
+    try:
+        meta = tomllib.loads(match.group(1))
+    except tomllib.TOMLDecodeError as err:
+        raise TemplateError(f"{source}: front matter: {err}") from err
+    return RenderedHandout(meta, text[match.end():], source)
+
+
+def _where(err: Exception, name: str) -> str:
+    """Find the template file and line of a render error in its traceback."""
+    for frame in reversed(traceback.extract_tb(err.__traceback__)):
+        if frame.filename.endswith(SUFFIX):
+            return f"{frame.filename}: line {frame.lineno}"
+    return name
+
+
+@cache
+def glossary(lang: str) -> dict[str, str]:
+    """Return the plain-words meaning of well-known credentials, keyed by lower-case name."""
+    path = data_dir("templates") / "_glossary" / f"{lang}.toml"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as fh:
+        table = tomllib.load(fh)
+    return {key.casefold(): value for key, value in table.items()}
