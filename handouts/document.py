@@ -43,8 +43,6 @@ def compose(clinic: Clinic, job: HandoutJob, creator: str) -> bytes:
     date = dt.date.fromisoformat(job.date)
     story.insert(0, blocks.prepared_for(labels, job.patient, format_date(date, job.lang),
                                         styles, palette, chain))
-    refs = next((i for i, f in enumerate(story) if getattr(f, "is_references", False)), len(story))
-    story.insert(refs, blocks.booking(clinic, labels, styles, palette, chain))
     version = labels["version"].format(version=text.meta.get("version", ""),
                                        reviewed=format_date(_reviewed(text.meta), job.lang))
     story.append(blocks.small_line(version, styles, chain))

@@ -14,10 +14,11 @@ from .qr import draw_qr
 from .styles import INK, Palette
 
 PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898)}
-MARGIN = 42.0
-BAND_FIRST = 74.0
+MARGIN = 42.0       # left and right
+BOTTOM = 28.0       # baseline of the footer line
+BAND_FIRST = 86.0   # header band of page 1: logo, name, address, booking QR
 BAND_LATER = 26.0
-FOOTER = 34.0
+QR_TILE = 70.0
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class PageInfo:
 
     def contact_line(self) -> str:
         c, lab = self.clinic, self.labels
-        parts = [c.name, ", ".join(c.address), f"{lab['phone']} {c.phone}"]
+        parts = [c.name, f"{lab['phone']} {c.phone}"]
         parts += [f"{lab['email']} {c.email}"] if c.email else []
         parts += [c.website.removeprefix("https://").rstrip("/")] if c.website else []
         return "  ·  ".join(parts)
@@ -61,10 +62,11 @@ def render_pdf(story: list, page: PageInfo, meta: PdfMeta) -> bytes:
 
     width, height = PAGE_SIZES[page.paper]
     inner = width - 2 * MARGIN
-    first = Frame(MARGIN, MARGIN + FOOTER, inner, height - BAND_FIRST - 2 * MARGIN - FOOTER + 24,
-                  id="first", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    later = Frame(MARGIN, MARGIN + FOOTER, inner, height - BAND_LATER - 2 * MARGIN - FOOTER + 18,
-                  id="later", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    bottom = BOTTOM + 22
+    first = Frame(MARGIN, bottom, inner, height - BAND_FIRST - 14 - bottom, id="first",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    later = Frame(MARGIN, bottom, inner, height - BAND_LATER - 18 - bottom, id="later",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     buf = io.BytesIO()
     doc = BaseDocTemplate(
         buf, pagesize=(width, height), title=meta.title, author=meta.author,
@@ -95,23 +97,45 @@ def _decorate(canv: Any, page: PageInfo, first: bool) -> None:
     if pal.accent != pal.primary:
         canv.setFillColor(HexColor(pal.accent))
         canv.rect(0, height - band - 4, width, 4, stroke=0, fill=1)
+    canv.setFillColor(HexColor(pal.on_primary))
     if first:
-        x = MARGIN
-        if page.logo is not None:
-            x = _draw_logo(canv, page.logo, MARGIN, height - band + 11, band - 22) + 14
-        canv.setFillColor(HexColor(pal.on_primary))
-        _draw_text(canv, chain, x, height - band / 2 + 3, clinic.name, bold=True, size=21)
-        _draw_text(canv, chain, x, height - band / 2 - 15, ", ".join(clinic.address), size=11)
+        _first_band(canv, page, width, height)
     else:
-        canv.setFillColor(HexColor(pal.on_primary))
         _draw_text(canv, chain, MARGIN, height - band + 9, clinic.name, bold=True, size=11)
     canv.setStrokeColor(HexColor(pal.primary))
     canv.setLineWidth(0.8)
-    canv.line(MARGIN, MARGIN + 16, width - MARGIN, MARGIN + 16)
+    canv.line(MARGIN, BOTTOM + 12, width - MARGIN, BOTTOM + 12)
     canv.setFillColor(HexColor("#333333"))
-    _draw_text(canv, chain, MARGIN, MARGIN + 4, page.contact_line(), size=8.5,
-               max_width=width - 2 * MARGIN - 70)
+    _draw_text(canv, chain, MARGIN, BOTTOM, page.contact_line(), size=9,
+               max_width=width - 2 * MARGIN - 75)
     canv.restoreState()
+
+
+def _first_band(canv: Any, page: PageInfo, width: float, height: float) -> None:
+    """Page 1 band: logo tile, clinic name and address; booking QR code with its link."""
+    from reportlab.lib.colors import HexColor
+
+    clinic, chain, labels = page.clinic, page.chain, page.labels
+    top, x = height, MARGIN
+    if page.logo is not None:
+        x = _draw_logo(canv, page.logo, MARGIN, top - BAND_FIRST + 12, BAND_FIRST - 24) + 14
+        canv.setFillColor(HexColor(page.palette.on_primary))
+    right = width - MARGIN - (QR_TILE + 12 if clinic.booking_url else 0)
+    room = right - x
+    _draw_text(canv, chain, x, top - 32, clinic.name, bold=True, size=20, max_width=room)
+    _draw_text(canv, chain, x, top - 50, ", ".join(clinic.address), size=11, max_width=room)
+    if clinic.booking_url:
+        link = f"{labels['book_online']}: {clinic.booking_url.removeprefix('https://')}"
+        _draw_text(canv, chain, x, top - 68, link, size=11, bold=True, max_width=room)
+        tile_x, tile_y = width - MARGIN - QR_TILE, top - BAND_FIRST + (BAND_FIRST - QR_TILE) / 2
+        canv.setFillColor(HexColor("#FFFFFF"))
+        canv.roundRect(tile_x, tile_y, QR_TILE, QR_TILE, 4, stroke=0, fill=1)
+        canv.setFillColor(HexColor("#000000"))
+        draw_qr(canv, clinic.booking_url, tile_x + 1, tile_y + 1, QR_TILE - 2)
+        canv.linkURL(clinic.booking_url, (tile_x, tile_y, tile_x + QR_TILE, tile_y + QR_TILE))
+    else:
+        _draw_text(canv, chain, x, top - 68, f"{labels['phone']} {clinic.phone}", size=11,
+                   bold=True, max_width=room)
 
 
 def _draw_logo(canv: Any, logo: Any, x: float, y: float, box: float) -> float:
@@ -166,7 +190,7 @@ def _draw_page_number(canv: Any, page: PageInfo, label: str, number: int, total:
     canv.setFillColor(HexColor(INK))
     runs = _runs(page.chain, text, page.chain.bold, bold=True)
     x = width - MARGIN - sum(stringWidth(t, f, 9) for t, f in runs)
-    _draw_text(canv, page.chain, x, MARGIN + 4, text, size=9, bold=True)
+    _draw_text(canv, page.chain, x, BOTTOM, text, size=9, bold=True)
 
 
 @cache

@@ -11,7 +11,7 @@ WHITE = "#FFFFFF"
 INK = "#1A1A1A"
 BLACK = "#000000"
 BODY_SIZE = 12
-LEADING = 15.5  # 129 % of the body size (CNIB clear print: 125–130 %)
+LEADING = 15.0  # 125 % of the body size (CNIB clear print: 125–130 %)
 AA_BODY = 4.5
 AA_LARGE = 3.0
 
@@ -97,15 +97,15 @@ def make_styles(palette: Palette, chain: FontChain) -> dict:
         "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=21, leading=25,
                                 textColor=heading, spaceAfter=6),
         "h2": ParagraphStyle("h2", parent=body, fontName=bold, fontSize=14.5, leading=18,
-                             textColor=heading, spaceBefore=8, spaceAfter=3, keepWithNext=1),
+                             textColor=heading, spaceBefore=5, spaceAfter=2, keepWithNext=1),
         "h3": ParagraphStyle("h3", parent=body, fontName=bold, fontSize=12.5, leading=16,
-                             textColor=ink, spaceBefore=4, spaceAfter=2, keepWithNext=1),
+                             textColor=ink, spaceBefore=3, spaceAfter=1, keepWithNext=1),
         "lead": ParagraphStyle("lead", parent=body, fontName=bold, fontSize=13.5, leading=17.5,
                                spaceAfter=0),
-        "item": ParagraphStyle("item", parent=body, leftIndent=15, bulletIndent=3, spaceAfter=1.5),
-        "check": ParagraphStyle("check", parent=body, leftIndent=19, bulletIndent=1, spaceAfter=2),
-        "cell": ParagraphStyle("cell", parent=body, leading=14.5, spaceAfter=0),
-        "cell_head": ParagraphStyle("cell_head", parent=body, fontName=bold, leading=14.5,
+        "item": ParagraphStyle("item", parent=body, leftIndent=15, bulletIndent=3, spaceAfter=1),
+        "check": ParagraphStyle("check", parent=body, leftIndent=19, bulletIndent=1, spaceAfter=1),
+        "cell": ParagraphStyle("cell", parent=body, leading=14, spaceAfter=0),
+        "cell_head": ParagraphStyle("cell_head", parent=body, fontName=bold, leading=14,
                                     spaceAfter=0, textColor=HexColor(palette.on_primary)),
         "small": ParagraphStyle("small", parent=body, fontSize=9, leading=11, spaceAfter=0.5,
                                 textColor=HexColor("#333333")),

@@ -1,0 +1,26 @@
+"""templating: inserted values are literal Markdown text; strict, sandboxed, ordered search path."""
+
+from __future__ import annotations
+
+import pytest
+
+from handouts.markup import parse_blocks
+from handouts.templating import available, escape_markdown, template_dirs
+
+
+@pytest.mark.parametrize("value", ["A & B", "**x**", "# h", "1. one", "[a](b)", "<b>x</b>", "a|b",
+                                   "back\\slash", "&amp;", "_u_", "`c`", "- item", "> quote"])
+def test_escaped_values_parse_back_to_the_same_text(value: str) -> None:
+    tokens = parse_blocks(f"Say {escape_markdown(value)} now\n")
+    inline = tokens[1]
+    assert [c.type for c in inline.children] == ["text"] * len(inline.children)
+    assert "".join(c.content for c in inline.children) == f"Say {value} now"
+
+
+def test_search_path_puts_the_clinic_first(tmp_path) -> None:
+    (tmp_path / "templates" / "custom-handout").mkdir(parents=True)
+    (tmp_path / "templates" / "custom-handout" / "en.md.j2").write_text("+++\n+++\n# x\n")
+    dirs = template_dirs(tmp_path)
+    assert dirs[0] == tmp_path / "templates" and dirs[-1].name == "templates"
+    found = available(tmp_path)
+    assert found["custom-handout"] == ["en"] and "ims-vs-acupuncture" in found
