@@ -115,13 +115,17 @@ def _list(tokens: list, i: int, ctx: _Ctx, small: bool) -> tuple[list, int]:
         if content.startswith("[ ] ") and not ordered:
             inline.children = _strip_prefix(inline.children, 4)
             out.append(CheckItem(_inline(inline, ctx), ctx.styles["check"],
-                                 box_colour=ctx.palette.accent))
+                                 box_colour=ctx.palette.mark))
         else:
             bullet = f"{number}." if ordered else "•"
             style = ctx.styles["small_item" if small else "item"]
             out.append(Paragraph(_inline(inline, ctx), style, bulletText=bullet))
         number += 1
         i += 5
+    if out and isinstance(out[0], _check_item_class()):
+        from reportlab.platypus import KeepTogether
+
+        out = [KeepTogether(out)]  # a check list is read as one form: never split it
     return out, i + 1
 
 

@@ -65,7 +65,8 @@ class Palette:
     """Brand colours for decoration, and their readable variants for text."""
 
     primary: str      # the clinic's own colour: bands, rules, table header
-    accent: str       # the clinic's accent: thin rules and check boxes
+    accent: str       # the clinic's accent: the thin rule under the header band
+    mark: str         # accent, raised to 3:1 on white: check boxes (WCAG non-text contrast)
     text: str         # primary, adjusted to 4.5:1 on white: headings and links
     on_primary: str   # text on the primary band
     tint: str         # a pale primary for boxes; body text stays ink on it
@@ -78,7 +79,8 @@ def make_palette(primary: str, accent: str = "") -> Palette:
     """Derive a palette whose every text colour passes WCAG AA."""
     accent = accent or primary
     tint = mix(primary, WHITE, 0.9)
-    return Palette(primary=primary, accent=accent, text=readable(primary, WHITE),
+    return Palette(primary=primary, accent=accent, mark=readable(accent, WHITE, AA_LARGE),
+                   text=readable(primary, WHITE),
                    on_primary=on_colour(primary), tint=tint)
 
 

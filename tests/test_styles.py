@@ -16,6 +16,7 @@ def test_text_colours_reach_aa(primary: str) -> None:
     assert contrast(pal.text, WHITE) >= AA_BODY
     assert contrast(pal.on_primary, primary) >= AA_BODY
     assert contrast("#1A1A1A", pal.tint) >= AA_BODY
+    assert contrast(pal.mark, WHITE) >= 3.0  # check boxes: non-text contrast
 
 
 def test_readable_changes_only_what_fails() -> None:
