@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from .checks import Checker
+from .checks import ID_RE, LANG_RE, Checker
 from .errors import ConfigError, problem
 from .models import Brand, Clinic, Credential, Logo, Practitioner
 
@@ -40,7 +40,7 @@ def load_clinic(folder: str | Path) -> Clinic:
     accent = check.colour(brand_table, "accent", "brand.accent", required=False)
     languages = check.text_list(data, "languages", "languages", max_len=20) or ("en",)
     for i, lang in enumerate(languages):
-        if not re.match(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-[A-Z]{2})?$", lang):
+        if not LANG_RE.match(lang):
             check.add(f"languages[{i}]", f"{lang!r} is not a language code like \"en\" or \"zh-Hant\"")
     values = dict(
         id=clinic_id, folder=folder, source=source,
@@ -85,7 +85,7 @@ def _read_toml(folder: Path, source: Path) -> dict[str, Any]:
 
 def _folder_id(folder: Path, check: Checker) -> str | None:
     name = folder.resolve().name
-    if re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", name) and len(name) <= 40:
+    if ID_RE.match(name) and len(name) <= 40:
         return name
     check.add("id", f"the folder name {name!r} cannot be used as a clinic id: "
                     "add id = \"…\" (lowercase letters, digits, hyphens)")

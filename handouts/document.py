@@ -24,10 +24,7 @@ def compose(clinic: Clinic, job: HandoutJob, creator: str) -> bytes:
     assert job.lang and job.paper
     people = select_practitioners(clinic, job.practitioner)
     chain = font_chain()
-    ids = {p.id for p in people}
-    fields = [(k, v) for k, v in clinic.text_fields()
-              if not k.startswith("practitioners[")
-              or clinic.practitioners[int(k[14:k.index("]")])].id in ids]
+    fields = clinic.text_fields({p.id for p in people})
     if job.patient:
         fields.append(("--for", job.patient))
     check_glyphs(fields, clinic.source, chain)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -54,18 +54,22 @@ class Clinic:
     languages: tuple[str, ...] = ("en",)
     paper: str = "letter"
     logo: Logo | None = None
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def practitioner(self, practitioner_id: str) -> Practitioner | None:
         """Return the practitioner with this id, or None."""
         return next((p for p in self.practitioners if p.id == practitioner_id), None)
 
-    def text_fields(self) -> list[tuple[str, str]]:
-        """Return (key path, text) for every config string that can reach the page."""
+    def text_fields(self, practitioner_ids: set[str] | None = None) -> list[tuple[str, str]]:
+        """Return (key path, text) for every config string that can reach the page.
+
+        With `practitioner_ids`, only those practitioners' strings are included.
+        """
         fields = [("name", self.name), ("phone", self.phone), ("email", self.email),
                   ("website", self.website), ("booking_url", self.booking_url)]
         fields += [(f"address[{i}]", line) for i, line in enumerate(self.address)]
         for p in self.practitioners:
+            if practitioner_ids is not None and p.id not in practitioner_ids:
+                continue
             at = f"practitioners[{p.index}]"
             fields += [(f"{at}.name", p.name), (f"{at}.title", p.title),
                        (f"{at}.registration", p.registration), (f"{at}.college", p.college)]
