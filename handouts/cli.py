@@ -107,3 +107,44 @@ def list_(clinic_dir: str) -> None:
 
     for line in describe(clinic_dir):
         click.echo(line)
+
+
+@main.command()
+@click.argument("clinics", nargs=-1, required=True, metavar="CLINIC_DIR_OR_PARENT...")
+@click.option("--out", "out_dir", required=True, metavar="DIR", help="Output folder.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Worker processes (default: CPUs).")
+@click.option("--handout", "handouts", multiple=True, metavar="ID", help="Only these handouts.")
+@click.option("--lang", "langs", multiple=True, metavar="CODE", help="Only these languages.")
+@click.option("--paper", "papers", multiple=True, type=click.Choice(["letter", "a4"]),
+              help="These paper sizes (default: each clinic's own).")
+@click.option("--date", callback=_date, metavar="YYYY-MM-DD", help="Date stored in the PDFs.")
+@click.option("--force", is_flag=True, help="Rebuild everything, even unchanged handouts.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
+@reports_errors
+def batch(clinics: tuple[str, ...], out_dir: str, jobs: int | None, handouts: tuple[str, ...],
+          langs: tuple[str, ...], papers: tuple[str, ...], date: str, force: bool,
+          quiet: bool) -> None:
+    """Build every handout of one or more clinics (a clinic folder or a folder of them).
+
+    \b
+    Output: DIR/<clinic>/<handout>/<lang>/<practitioner|clinic>-<paper>.pdf,
+    plus DIR/manifest.json and DIR/manifest.csv. Unchanged handouts are skipped.
+    \b
+    Examples:
+      handouts batch examples/clinics --out out
+      handouts batch clinics/ --out build --lang en --paper letter --paper a4 --jobs 2
+    """
+    from .batch import run_batch
+    from .progress import make_progress, print_summary
+
+    progress, close = make_progress(quiet)
+    try:
+        summary = run_batch(list(clinics), out_dir, date, jobs, handouts, langs, papers, force,
+                            progress)
+    finally:
+        close()
+    print_summary(summary)
+    if summary.interrupted:
+        raise SystemExit(130)
+    if not summary.ok:
+        raise SystemExit(1)

@@ -1,0 +1,109 @@
+"""Plan: a batch's clinics → the full list of jobs and output paths, checked before rendering."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .config import CONFIG_NAME, load_clinic
+from .errors import HandoutError, SelectionError
+from .jobs import HandoutJob
+from .manifest import clinic_digest, input_hash, tool_digest
+from .models import Clinic
+from .paths import batch_path, collision_key
+from .templating import available
+
+
+@dataclass(frozen=True)
+class PlannedJob:
+    """One PDF of a batch: the job (plain data), where it goes and what it depends on."""
+
+    job: HandoutJob
+    clinic_id: str
+    path: str         # relative to the output folder, always with "/"
+    input_hash: str
+
+    def to_dict(self) -> dict:
+        """Return plain, JSON-serialisable data (for a distributed task queue, say)."""
+        return {**asdict(self), "job": asdict(self.job)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> PlannedJob:
+        """Rebuild a job from `to_dict` output."""
+        return cls(**{**data, "job": HandoutJob(**data["job"])})
+
+
+@dataclass
+class Plan:
+    jobs: list[PlannedJob]
+    failed_clinics: list[tuple[str, list[str]]]  # (clinic folder, error lines)
+
+
+def find_clinics(paths: list[str]) -> list[Path]:
+    """Expand each argument: a clinic folder, or a folder whose sub-folders are clinics."""
+    found: list[Path] = []
+    for arg in paths:
+        folder = Path(arg)
+        if (folder / CONFIG_NAME).is_file():
+            found.append(folder)
+            continue
+        subs = sorted(p for p in folder.iterdir() if p.is_dir() and (p / CONFIG_NAME).is_file()) \
+            if folder.is_dir() else []
+        if not subs:
+            raise SelectionError(f"{folder}: neither a clinic folder (no {CONFIG_NAME}) "
+                                 "nor a folder of clinic folders")
+        found.extend(subs)
+    return list(dict.fromkeys(found))
+
+
+def plan_batch(paths: list[str], date: str, handouts: tuple[str, ...] = (),
+               langs: tuple[str, ...] = (), papers: tuple[str, ...] = ()) -> Plan:
+    """Validate every clinic, list every job and refuse two jobs that would share a path."""
+    tool = tool_digest()
+    jobs: list[PlannedJob] = []
+    failed: list[tuple[str, list[str]]] = []
+    for folder in find_clinics(paths):
+        try:
+            clinic = load_clinic(folder)
+        except HandoutError as err:
+            failed.append((str(folder), err.lines()))
+            continue
+        jobs.extend(_clinic_jobs(clinic, date, tool, handouts, langs, papers))
+    _refuse_collisions(jobs)
+    return Plan(jobs, failed)
+
+
+def _clinic_jobs(clinic: Clinic, date: str, tool: str, handouts: tuple[str, ...],
+                 langs: tuple[str, ...], papers: tuple[str, ...]) -> list[PlannedJob]:
+    digest = clinic_digest(clinic.folder)
+    people: list[str | None] = [None, *(p.id for p in clinic.practitioners if p.needling_authorized)]
+    chosen_handouts = handouts or tuple(available(clinic.folder))
+    chosen_langs = [lang for lang in clinic.languages if not langs or lang in langs]
+    out = []
+    for handout in chosen_handouts:
+        for lang in chosen_langs:
+            for paper in papers or (clinic.paper,):
+                for who in people:
+                    job = HandoutJob(str(clinic.folder), handout, who, lang, paper, date)
+                    key = f"{handout}\0{who}\0{lang}\0{paper}\0{date}"
+                    path = batch_path(clinic.id, handout, lang, who or "clinic", paper)
+                    out.append(PlannedJob(job, clinic.id, path, input_hash(tool, digest, key)))
+    return out
+
+
+def _refuse_collisions(jobs: list[PlannedJob]) -> None:
+    seen: dict[str, PlannedJob] = {}
+    problems = []
+    for planned in jobs:
+        key = collision_key(planned.path)
+        other = seen.setdefault(key, planned)
+        if other is not planned:
+            problems.append(f"{planned.path}: two jobs would write this file: "
+                            f"{_describe(other)} and {_describe(planned)}")
+    if problems:
+        raise SelectionError(*problems)
+
+
+def _describe(planned: PlannedJob) -> str:
+    job = planned.job
+    return f"{job.clinic_dir} ({job.practitioner or 'clinic version'}, {job.lang}, {job.paper})"

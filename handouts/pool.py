@@ -1,0 +1,166 @@
+"""Pool: worker processes that each hold one job at a time, so a dead worker costs one job."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import re
+import signal
+from collections import deque
+from dataclasses import dataclass
+from functools import lru_cache
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import Any, Callable
+
+from .plan import PlannedJob
+
+MAX_ATTEMPTS = 2  # a job whose worker died is retried once
+
+
+@dataclass
+class Outcome:
+    planned: PlannedJob
+    ok: bool
+    sha256: str = ""
+    size: int = 0
+    pages: int = 0
+    error: str = ""
+
+
+def run_jobs(jobs: list[PlannedJob], out_dir: Path, workers: int,
+             report: Callable[[Outcome], None]) -> bool:
+    """Run `jobs` on `workers` processes, calling `report` per job; return False if interrupted."""
+    from .fonts import font_chain
+
+    font_chain()  # register fonts once, before forking: every worker inherits them
+    ctx = multiprocessing.get_context("fork")
+    pending = deque(jobs)
+    attempts: dict[str, int] = {}
+    idle: list[_Worker] = [_Worker(ctx, out_dir) for _ in range(max(1, min(workers, len(jobs))))]
+    busy: dict[Any, _Worker] = {}
+    try:
+        while pending or busy:
+            while pending and idle:
+                worker = idle.pop()
+                worker.give(pending.popleft())
+                busy[worker.conn] = worker
+            for ready in wait([*busy, *(w.process.sentinel for w in busy.values())]):
+                worker = busy.get(ready) or next((w for w in busy.values()
+                                                  if w.process.sentinel == ready), None)
+                if worker is None or worker.conn not in busy:
+                    continue
+                outcome = worker.collect()
+                del busy[worker.conn]
+                if outcome is not None:
+                    report(outcome)
+                    idle.append(worker)
+                    continue
+                planned = worker.job
+                attempts[planned.path] = attempts.get(planned.path, 0) + 1
+                _remove_partial(out_dir / planned.path)
+                if attempts[planned.path] < MAX_ATTEMPTS:
+                    pending.appendleft(planned)
+                else:
+                    report(Outcome(planned, False, error=f"worker process died "
+                                                         f"(exit code {worker.process.exitcode})"))
+                idle.append(_Worker(ctx, out_dir))
+        return True
+    except KeyboardInterrupt:
+        for worker in busy.values():  # let jobs in flight finish: only whole PDFs on disk
+            outcome = worker.collect(timeout=30)
+            if outcome is not None:
+                report(outcome)
+        return False
+    finally:
+        for worker in [*idle, *busy.values()]:
+            worker.stop()
+
+
+def _remove_partial(target: Path) -> None:
+    for tmp in target.parent.glob(f".{target.name}.*.part"):
+        tmp.unlink(missing_ok=True)
+
+
+class _Worker:
+    def __init__(self, ctx: Any, out_dir: Path) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child, str(out_dir)), daemon=True)
+        self.process.start()
+        child.close()
+        self.job: PlannedJob | None = None
+
+    def give(self, planned: PlannedJob) -> None:
+        self.job = planned
+        self.conn.send(planned.to_dict())
+
+    def collect(self, timeout: float | None = 0) -> Outcome | None:
+        """Return the outcome of the held job, or None if the worker died without one."""
+        try:
+            if timeout and not self.conn.poll(timeout):
+                return None
+            ok, sha, size, pages, error = self.conn.recv()
+        except (EOFError, OSError):
+            self.process.join(5)
+            return None
+        return Outcome(self.job, ok, sha, size, pages, error)
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(5)
+
+
+def _serve(conn: Any, out_dir: str) -> None:
+    """Worker loop: build each job it is handed, write it atomically, report the result."""
+    from .errors import HandoutError
+    from .jobs import build_handout
+    from .output import write_atomic
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    while True:
+        try:
+            data = conn.recv()
+        except EOFError:
+            return
+        planned = PlannedJob.from_dict(data)
+        _fault_injection(planned.path)
+        try:
+            pdf = build_handout(planned.job, _clinic(planned.job.clinic_dir))
+            write_atomic(Path(out_dir) / planned.path, pdf)
+        except HandoutError as err:
+            conn.send((False, "", 0, 0, " / ".join(err.lines())))
+            continue
+        except Exception as err:  # noqa: BLE001 - one broken job must never stop the batch
+            conn.send((False, "", 0, 0, f"internal error: {type(err).__name__}: {err}"))
+            continue
+        conn.send((True, hashlib.sha256(pdf).hexdigest(), len(pdf), count_pages(pdf), ""))
+
+
+@lru_cache(maxsize=32)
+def _clinic(folder: str) -> Any:
+    """Load each clinic once per worker (its config and logo header)."""
+    from .config import load_clinic
+
+    return load_clinic(folder)
+
+
+def count_pages(pdf: bytes) -> int:
+    """Return the page count ReportLab wrote into the page tree."""
+    match = re.search(rb"/Count (\d+)", pdf)
+    return int(match.group(1)) if match else 0
+
+
+def _fault_injection(path: str) -> None:
+    """Test hook: HANDOUTS_FAULT_KILL=<text> kills the worker on a job whose path contains it
+    (once if HANDOUTS_FAULT_ONCE names a marker file that does not exist yet)."""
+    target = os.environ.get("HANDOUTS_FAULT_KILL")
+    if not target or target not in path:
+        return
+    marker = os.environ.get("HANDOUTS_FAULT_ONCE")
+    if marker:
+        if os.path.exists(marker):
+            return
+        Path(marker).touch()
+    os.kill(os.getpid(), signal.SIGKILL)

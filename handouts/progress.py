@@ -1,0 +1,56 @@
+"""Progress: a bar on a terminal, one line per finished clinic otherwise, nothing when quiet."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Callable
+
+import click
+
+from .batch import Progress, Summary
+from .manifest import Row
+
+
+def make_progress(quiet: bool) -> tuple[Progress, Callable[[], None]]:
+    """Return the callbacks for run_batch and a `close()` to call afterwards."""
+    if quiet:
+        return Progress(), lambda: None
+    if click.get_text_stream("stderr").isatty():
+        return _bar()
+    totals: Counter = Counter()
+    done: Counter = Counter()
+
+    def start(per_clinic: Counter) -> None:
+        totals.update(per_clinic)
+
+    def step(row: Row) -> None:
+        done[row.clinic] += 1
+        if done[row.clinic] == totals[row.clinic]:
+            click.echo(f"{row.clinic}: {done[row.clinic]} handouts built or attempted", err=True)
+    return Progress(start, step), lambda: None
+
+
+def _bar() -> tuple[Progress, Callable[[], None]]:
+    state: dict[str, Any] = {}
+
+    def start(per_clinic: Counter) -> None:
+        bar = click.progressbar(length=sum(per_clinic.values()), label="Building handouts",
+                                file=click.get_text_stream("stderr"))
+        state["bar"] = bar.__enter__()
+
+    def step(_row: Row) -> None:
+        state["bar"].update(1)
+
+    def close() -> None:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+    return Progress(start, step), close
+
+
+def print_summary(summary: Summary) -> None:
+    """Print each failure's one-line error, then the totals."""
+    for what, error in summary.failed:
+        click.echo(f"Error: {what}: {error}", err=True)
+    state = " (interrupted)" if summary.interrupted else ""
+    click.echo(f"Batch{state}: {summary.built} built, {summary.unchanged} unchanged, "
+               f"{len(summary.failed)} failed", err=True)
