@@ -22,6 +22,11 @@ class Summary:
     rows: list[Row] = field(default_factory=list)
 
     @property
+    def failed_count(self) -> int:
+        """Failed jobs plus clinics whose config could not be read."""
+        return len({what for what, _ in self.failed})
+
+    @property
     def ok(self) -> bool:
         return not self.failed and not self.interrupted
 

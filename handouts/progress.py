@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from typing import Any, Callable
 
@@ -15,7 +16,7 @@ def make_progress(quiet: bool) -> tuple[Progress, Callable[[], None]]:
     """Return the callbacks for run_batch and a `close()` to call afterwards."""
     if quiet:
         return Progress(), lambda: None
-    if click.get_text_stream("stderr").isatty():
+    if sys.stderr.isatty():
         return _bar()
     totals: Counter = Counter()
     done: Counter = Counter()
@@ -35,7 +36,7 @@ def _bar() -> tuple[Progress, Callable[[], None]]:
 
     def start(per_clinic: Counter) -> None:
         bar = click.progressbar(length=sum(per_clinic.values()), label="Building handouts",
-                                file=click.get_text_stream("stderr"))
+                                file=sys.stderr)
         state["bar"] = bar.__enter__()
 
     def step(_row: Row) -> None:
@@ -53,4 +54,4 @@ def print_summary(summary: Summary) -> None:
         click.echo(f"Error: {what}: {error}", err=True)
     state = " (interrupted)" if summary.interrupted else ""
     click.echo(f"Batch{state}: {summary.built} built, {summary.unchanged} unchanged, "
-               f"{len(summary.failed)} failed", err=True)
+               f"{summary.failed_count} failed", err=True)

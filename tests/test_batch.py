@@ -1,0 +1,175 @@
+"""batch: every clinic built, failures isolated, incremental re-runs, collisions refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from handouts.cli import main
+from handouts.pool import count_pages
+
+from conftest import DATE, EXAMPLES, ROOT, pdf_text
+
+
+def make_chain(tmp_path: Path, broken: bool = True) -> Path:
+    chain = tmp_path / "chain"
+    shutil.copytree(EXAMPLES, chain)
+    if broken:
+        bad = chain / "broken-clinic"
+        bad.mkdir()
+        (bad / "clinic.toml").write_text('name = "Broken"\nphone = 5\n', encoding="utf-8")
+    return chain
+
+
+def run(runner, *args: str):
+    return runner.invoke(main, ["batch", "--date", DATE, *args], catch_exceptions=False)
+
+
+def manifest(out: Path) -> list[dict]:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))["jobs"]
+
+
+def test_batch_builds_others_and_reports_the_broken_clinic(runner, tmp_path) -> None:
+    out = tmp_path / "out"
+    result = run(runner, str(make_chain(tmp_path)), "--out", str(out), "--jobs", "2")
+    assert result.exit_code == 1
+    assert "Batch: 7 built, 0 unchanged, 1 failed" in result.output
+    assert "broken-clinic/clinic.toml: phone: must be a string, not a number" in result.output
+    rows = manifest(out)
+    built = [r for r in rows if r["status"] == "built"]
+    assert len(built) == 7 and all(r["pages"] == 2 and r["bytes"] > 0 for r in built)
+    failed = [r for r in rows if r["status"] == "failed"]
+    assert failed[0]["clinic"] == "broken-clinic" and "brand: required" in failed[0]["error"]
+    expected = {"harbour-physio/ims-vs-acupuncture/en/clinic-letter.pdf",
+                "harbour-physio/ims-vs-acupuncture/en/sam-taylor-letter.pdf",
+                "maple-needle-clinic/ims-vs-acupuncture/en/chen-wei-a4.pdf"}
+    assert expected <= {r["path"] for r in built}
+    assert not any("jordan-lee" in r["path"] for r in rows)  # not authorised for needling
+    for row in built:
+        assert (out / row["path"]).is_file()
+    csv_lines = (out / "manifest.csv").read_text(encoding="utf-8").splitlines()
+    assert csv_lines[0].startswith("clinic,practitioner,handout,language,paper,path,sha256,bytes,pages,status")
+    assert len(csv_lines) == len(rows) + 1
+
+
+def test_rerun_skips_unchanged_and_rebuilds_only_the_changed_clinic(runner, tmp_path) -> None:
+    chain, out = make_chain(tmp_path, broken=False), tmp_path / "out"
+    assert run(runner, str(chain), "--out", str(out)).exit_code == 0
+    again = run(runner, str(chain), "--out", str(out))
+    assert "Batch: 0 built, 7 unchanged, 0 failed" in again.output
+    toml = chain / "harbour-physio" / "clinic.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("604-555-0142", "604-555-0143"),
+                    encoding="utf-8")
+    third = run(runner, str(chain), "--out", str(out))
+    assert "Batch: 2 built, 5 unchanged, 0 failed" in third.output
+    rebuilt = {r["clinic"] for r in manifest(out) if r["status"] == "built"}
+    assert rebuilt == {"harbour-physio"}
+    (out / "cedar-lane-wellness/ims-vs-acupuncture/en/clinic-letter.pdf").write_bytes(b"tampered")
+    assert "Batch: 1 built, 6 unchanged" in run(runner, str(chain), "--out", str(out)).output
+    assert "Batch: 7 built, 0 unchanged" in run(runner, str(chain), "--out", str(out), "--force").output
+
+
+def test_narrowing_options(runner, tmp_path) -> None:
+    out = tmp_path / "out"
+    result = run(runner, str(EXAMPLES / "harbour-physio"), "--out", str(out), "--paper", "letter",
+                 "--paper", "a4", "--lang", "en", "--handout", "ims-vs-acupuncture")
+    assert result.exit_code == 0
+    assert sorted(r["path"].rsplit("/", 1)[1] for r in manifest(out)) == [
+        "clinic-a4.pdf", "clinic-letter.pdf", "sam-taylor-a4.pdf", "sam-taylor-letter.pdf"]
+
+
+def test_path_collisions_are_refused_before_rendering(runner, tmp_path) -> None:
+    chain = make_chain(tmp_path, broken=False)
+    twin = chain / "zz-twin"
+    shutil.copytree(chain / "cedar-lane-wellness", twin)
+    toml = twin / "clinic.toml"
+    toml.write_text('id = "cedar-lane-wellness"\n' + toml.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(runner, str(chain), "--out", str(out))
+    assert result.exit_code == 1
+    assert "cedar-lane-wellness/ims-vs-acupuncture/en/clinic-letter.pdf: two jobs would write this file" in result.output
+    assert "cedar-lane-wellness (clinic version, en, letter) and" in result.output
+    assert not out.exists() or not list(out.rglob("*.pdf"))
+
+
+def test_killed_worker_fails_only_its_job(runner, tmp_path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    monkeypatch.setenv("HANDOUTS_FAULT_KILL", "priya-gill")
+    result = run(runner, str(EXAMPLES), "--out", str(out), "--jobs", "2")
+    assert result.exit_code == 1
+    assert "Batch: 6 built, 0 unchanged, 1 failed" in result.output
+    (row,) = [r for r in manifest(out) if r["status"] == "failed"]
+    assert row["practitioner"] == "priya-gill" and "worker process died (exit code -9)" in row["error"]
+    assert not list(out.rglob("*.part"))
+
+
+def test_killed_worker_job_is_retried_once(runner, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HANDOUTS_FAULT_KILL", "priya-gill")
+    monkeypatch.setenv("HANDOUTS_FAULT_ONCE", str(tmp_path / "killed-once"))
+    result = run(runner, str(EXAMPLES), "--out", str(tmp_path / "out"), "--jobs", "2")
+    assert result.exit_code == 0 and "7 built" in result.output
+    assert (tmp_path / "killed-once").exists()
+
+
+def test_jobs_1_and_2_give_identical_output(runner, tmp_path) -> None:
+    for n in ("1", "2"):
+        assert run(runner, str(EXAMPLES), "--out", str(tmp_path / n), "--jobs", n).exit_code == 0
+    files = sorted(p.relative_to(tmp_path / "1") for p in (tmp_path / "1").rglob("*.pdf"))
+    assert len(files) == 7
+    for rel in files:
+        assert (tmp_path / "1" / rel).read_bytes() == (tmp_path / "2" / rel).read_bytes()
+    assert manifest(tmp_path / "1") == manifest(tmp_path / "2")
+
+
+def test_quiet_prints_only_the_summary(runner, tmp_path) -> None:
+    result = run(runner, str(EXAMPLES), "--out", str(tmp_path / "o"), "--quiet")
+    assert result.output.strip().splitlines() == ["Batch: 7 built, 0 unchanged, 0 failed"]
+
+
+def test_ctrl_c_stops_cleanly(tmp_path) -> None:
+    chain = tmp_path / "many"
+    chain.mkdir()
+    for i in range(40):
+        shutil.copytree(EXAMPLES / "maple-needle-clinic", chain / f"clinic-{i:02d}")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "generate.py", "batch", str(chain), "--out", str(out),
+                             "--jobs", "2", "--date", DATE], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.rglob("*.pdf"))) < 3:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Batch (interrupted)" in err and "Traceback" not in err
+    rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["jobs"]
+    built = [r for r in rows if r["status"] == "built"]
+    assert 3 <= len(built) < 120
+    assert any(r["status"] == "pending" for r in rows)
+    on_disk = list(out.rglob("*.pdf"))
+    assert len(on_disk) == len(built) and not list(out.rglob("*.part"))
+    for path in on_disk:
+        assert count_pages(path.read_bytes()) == 2
+
+
+def test_job_list_is_plain_data(tmp_path) -> None:
+    from handouts.plan import PlannedJob, plan_batch
+
+    plan = plan_batch([str(EXAMPLES)], DATE)
+    wire = json.dumps([job.to_dict() for job in plan.jobs])
+    assert [PlannedJob.from_dict(d) for d in json.loads(wire)] == plan.jobs
+
+
+def test_generated_text_of_a_batch_pdf(runner, tmp_path) -> None:
+    out = tmp_path / "out"
+    run(runner, str(EXAMPLES / "maple-needle-clinic"), "--out", str(out))
+    text = pdf_text((out / "maple-needle-clinic/ims-vs-acupuncture/en/chen-wei-a4.pdf").read_bytes())
+    assert "Chen Wei 陈伟" in text and "Priya Gill" not in text
