@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
-from typing import Any
-
 from .errors import TemplateError
 from .fonts import check_glyphs, font_chain
 from .jobs import HandoutJob, explain_credentials, select_practitioners
 from .layout import PageInfo, PdfMeta, frame_width, render_pdf
+from .logo import logo_reader
 from .markup import build_story
 from .models import Clinic
 from .styles import make_palette, make_styles
@@ -43,7 +41,7 @@ def compose(clinic: Clinic, job: HandoutJob, creator: str) -> bytes:
     version = labels["version"].format(version=text.meta.get("version", ""),
                                        reviewed=format_date(_reviewed(text.meta), job.lang))
     story.append(blocks.small_line(version, styles, chain))
-    page = PageInfo(clinic, palette, chain, labels, job.paper, _logo(clinic))
+    page = PageInfo(clinic, palette, chain, labels, job.paper, logo_reader(clinic.logo) if clinic.logo else None)
     meta = PdfMeta(title=str(text.meta.get("title", "")), author=clinic.name,
                    subject=str(text.meta.get("subject", "")),
                    keywords=", ".join(text.meta.get("keywords", [])), lang=job.lang,
@@ -69,16 +67,3 @@ def format_date(date: dt.date, lang: str) -> str:
     from babel.dates import format_date as babel_format
 
     return babel_format(date, format="long", locale=lang.replace("-", "_"))
-
-
-@lru_cache(maxsize=64)
-def _logo_reader(path: str, mtime: float) -> Any:
-    from reportlab.lib.utils import ImageReader
-
-    return ImageReader(path)
-
-
-def _logo(clinic: Clinic) -> Any:
-    if clinic.logo is None:
-        return None
-    return _logo_reader(str(clinic.logo.path), clinic.logo.path.stat().st_mtime)

@@ -58,7 +58,10 @@ def frame_width(paper: str) -> float:
 
 def render_pdf(story: list, page: PageInfo, meta: PdfMeta) -> bytes:
     """Lay out `story` on branded pages and return the PDF bytes."""
+    from reportlab import rl_config
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+    rl_config.useA85 = 0  # ASCII85 makes every stream 25 % larger; PDFs are binary anyway
 
     width, height = PAGE_SIZES[page.paper]
     inner = width - 2 * MARGIN
