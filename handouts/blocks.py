@@ -39,3 +39,20 @@ def small_line(text: str, styles: dict, chain: FontChain) -> Any:
     line = Paragraph(chain.to_markup(text), styles["small"])
     line.spaceBefore = 4
     return line
+
+
+def notice(text: str, styles: dict, palette: Palette, chain: FontChain) -> Any:
+    """Return a short boxed notice (a draft translation says so, in its own language)."""
+    from reportlab.lib.colors import HexColor
+    from reportlab.platypus import Paragraph, Table
+
+    box = Table([[Paragraph(chain.to_markup(text), styles["notice"])]], colWidths=["100%"],
+                hAlign="LEFT")
+    box.setStyle(table_style(chain, [
+        ("BACKGROUND", (0, 0), (-1, -1), HexColor(palette.warning_tint)),
+        ("LINEBEFORE", (0, 0), (0, -1), 4, HexColor(palette.warning)),
+        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), 8),
+    ]))
+    box.spaceAfter = 6
+    return box

@@ -6,22 +6,26 @@ import datetime as dt
 from .errors import TemplateError
 from .fonts import check_glyphs, font_chain
 from .jobs import HandoutJob, explain_credentials, select_practitioners
-from .layout import PageInfo, PdfMeta, frame_width, render_pdf
+from .fonts import FontChain
+from .layout import PageInfo, PdfMeta, count_pages, frame_width, render_pdf
 from .logo import logo_reader
 from .markup import build_story
 from .models import Clinic
-from .styles import make_palette, make_styles
-from .templating import glossary, render_handout, select_template
+from .styles import Palette, make_palette, make_styles
+from .templating import (RenderedHandout, glossary, render_handout, select_template,
+                         translation_status)
 from . import blocks
 
-LABELS = ("page", "prepared_for", "on", "book_online", "phone", "email", "version")
+MAX_PAGES = 2  # a template may set max_pages in its front matter
+LABELS = ("page", "prepared_for", "on", "book_online", "phone", "email", "version",
+          "draft_notice")
 
 
 def compose(clinic: Clinic, job: HandoutJob, creator: str) -> bytes:
     """Build the PDF for a resolved job."""
     assert job.lang and job.paper
     people = select_practitioners(clinic, job.practitioner)
-    chain = font_chain()
+    chain = font_chain(job.lang)
     fields = clinic.text_fields({p.id for p in people})
     if job.patient:
         fields.append(("--for", job.patient))
@@ -33,20 +37,35 @@ def compose(clinic: Clinic, job: HandoutJob, creator: str) -> bytes:
     text = render_handout(clinic.folder, name, context)
     labels = _labels(text.meta, text.source)
     palette = make_palette(clinic.brand.primary, clinic.brand.accent)
-    styles = make_styles(palette, chain)
-    story = build_story(text.body, styles, palette, chain, text.source, frame_width(job.paper))
     date = dt.date.fromisoformat(job.date)
-    story.insert(0, blocks.prepared_for(labels, job.patient, format_date(date, job.lang),
-                                        styles, palette, chain))
-    version = labels["version"].format(version=text.meta.get("version", ""),
-                                       reviewed=format_date(_reviewed(text.meta), job.lang))
-    story.append(blocks.small_line(version, styles, chain))
-    page = PageInfo(clinic, palette, chain, labels, job.paper, logo_reader(clinic.logo) if clinic.logo else None)
+    page = PageInfo(clinic, palette, chain, labels, job.paper,
+                    logo_reader(clinic.logo) if clinic.logo else None)
     meta = PdfMeta(title=str(text.meta.get("title", "")), author=clinic.name,
                    subject=str(text.meta.get("subject", "")),
                    keywords=", ".join(text.meta.get("keywords", [])), lang=job.lang,
                    date=f"D:{date:%Y%m%d}000000+00'00'", creator=creator)
-    return render_pdf(story, page, meta)
+    pdf = b""
+    for compact in (False, True):  # a text that runs long gets a second, tighter layout
+        styles = make_styles(palette, chain, compact)
+        story = _story(text, job, labels, styles, palette, chain, date)
+        pdf = render_pdf(story, page, meta)
+        if count_pages(pdf) <= int(text.meta.get("max_pages", MAX_PAGES)):
+            break
+    return pdf
+
+
+def _story(text: RenderedHandout, job: HandoutJob, labels: dict, styles: dict, palette: Palette,
+           chain: FontChain, date: dt.date) -> list:
+    """Return the flowables: prepared-for strip, template text, draft notice, version line."""
+    story = build_story(text.body, styles, palette, chain, text.source, frame_width(job.paper))
+    story.insert(0, blocks.prepared_for(labels, job.patient, format_date(date, job.lang),
+                                        styles, palette, chain))
+    if translation_status(text.meta, text.source) == "draft":
+        story.insert(2, blocks.notice(labels["draft_notice"], styles, palette, chain))
+    version = labels["version"].format(version=text.meta.get("version", ""),
+                                       reviewed=format_date(_reviewed(text.meta), job.lang))
+    story.append(blocks.small_line(version, styles, chain))
+    return story
 
 
 def _labels(meta: dict, source: str) -> dict:

@@ -19,6 +19,11 @@ _FAMILIES = {
     "WenQuanYi": ("wqy-microhei/WenQuanYiMicroHei.ttf", None),
 }
 BODY_FAMILY = "Atkinson"
+# The body family per language where Atkinson Hyperlegible lacks the script: Vietnamese letters
+# with horns and dots below, Gurmukhi, Chinese. The other families stay on as fallbacks.
+_LANGUAGE_BODY = {"vi": "NotoSans", "pa": "NotoSansGurmukhi", "zh": "WenQuanYi"}
+_SHAPED = {"pa"}      # scripts whose vowel signs and conjuncts need HarfBuzz shaping
+_CJK_WRAP = {"zh", "ja"}  # break lines between ideographs, never before closing punctuation
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,8 @@ class FontChain:
     """The fonts that draw a handout's text: the body family first, then fallbacks."""
 
     families: tuple[str, ...]
+    shaping: bool = False
+    cjk: bool = False
 
     @property
     def regular(self) -> str:
@@ -69,10 +76,13 @@ def _wrap(run: str, family: str, body: str) -> str:
 
 
 @cache
-def font_chain() -> FontChain:
-    """Register the body font (once per process) and return the handout font chain."""
-    register_family(BODY_FAMILY)
-    return FontChain(tuple(_FAMILIES))
+def font_chain(lang: str = "en") -> FontChain:
+    """Register the body font of `lang` (once per process) and return its font chain."""
+    base = lang.split("-")[0]
+    body = _LANGUAGE_BODY.get(base, BODY_FAMILY)
+    register_family(body)
+    order = (body, *(family for family in _FAMILIES if family != body))
+    return FontChain(order, shaping=base in _SHAPED, cjk=base in _CJK_WRAP)
 
 
 def bold_of(family: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from functools import partial
 from dataclasses import dataclass
 from functools import cache
@@ -168,7 +169,7 @@ def _draw_text(canv: Any, chain: FontChain, x: float, y: float, text: str, size:
         size = size * max_width / total
     for run, font in runs:
         canv.setFont(font, size)
-        canv.drawString(x, y, run)
+        canv.drawString(x, y, run, shaping=chain.shaping)
         x += stringWidth(run, font, size)
 
 
@@ -221,3 +222,9 @@ def _canvas_class() -> type:
             Canvas.save(self)
 
     return NumberedCanvas
+
+
+def count_pages(pdf: bytes) -> int:
+    """Return the page count ReportLab wrote into the page tree."""
+    match = re.search(rb"/Count (\d+)", pdf)
+    return int(match.group(1)) if match else 0

@@ -11,7 +11,7 @@ from .fonts import FontChain
 from .styles import Palette, table_style
 
 BOXES = ("lead", "warning", "note")
-CONTAINERS = (*BOXES, "columns")
+CONTAINERS = (*BOXES, "columns", "references")
 GUTTER = 18.0
 
 
@@ -61,9 +61,7 @@ def _blocks(tokens: list, i: int, ctx: _Ctx, role: str, until: str | None,
             text = _inline(tokens[i + 1], ctx)
             level = tok.tag
             style = {"h1": "title", "h2": "h2"}.get(level, "h3")
-            in_refs = level == "h2" and "references" in tokens[i + 1].content.lower()
             heading = _para(text, ctx.styles[style])
-            heading.is_references = in_refs
             heading.is_heading = True
             out.append(heading)
             i += 3
@@ -79,8 +77,12 @@ def _blocks(tokens: list, i: int, ctx: _Ctx, role: str, until: str | None,
             out.append(table)
         elif tok.type.startswith("container_") and tok.type.endswith("_open"):
             name = tok.type[len("container_"):-len("_open")]
-            inner, i = _blocks(tokens, i + 1, ctx, name, f"container_{name}_close", in_refs)
-            out.append(_columns(inner, ctx) if name == "columns" else _box(name, inner, ctx))
+            small = in_refs or name == "references"
+            inner, i = _blocks(tokens, i + 1, ctx, name, f"container_{name}_close", small)
+            if name in ("columns", "references"):
+                out.append(_columns(inner, ctx))
+            else:
+                out.append(_box(name, inner, ctx))
         elif tok.type == "hr":
             i += 1
         else:
@@ -157,11 +159,12 @@ def _table(tokens: list, i: int, ctx: _Ctx) -> tuple[Any, int]:
     widths = [f"{100 / columns * 0.8:.2f}%"] + [f"{(100 - 80 / columns) / (columns - 1):.2f}%"] * (columns - 1)
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     primary, tint = HexColor(ctx.palette.primary), HexColor(ctx.palette.tint)
+    pad = ctx.styles["pad"]
     commands = [
         ("BACKGROUND", (0, 0), (-1, 0), primary),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 1), (-1, -1), 0.5, HexColor("#C8C8C8")),
-        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3 * pad), ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * pad),
         ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
     ]
     commands += [("BACKGROUND", (0, r), (-1, r), tint) for r in range(2, len(rows), 2)]
@@ -182,13 +185,14 @@ def _box(name: str, inner: list, ctx: _Ctx) -> Any:
     box = Table([[inner]], colWidths=["100%"], hAlign="LEFT")
     commands = [("BACKGROUND", (0, 0), (-1, -1), HexColor(background)),
                 ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-                ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]
+                ("TOPPADDING", (0, 0), (-1, -1), 6 * ctx.styles["pad"]),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6 * ctx.styles["pad"])]
     if name == "lead":
         commands.append(("LINEBEFORE", (0, 0), (0, -1), 4, HexColor(border)))
     else:
         commands.append(("BOX", (0, 0), (-1, -1), 1.5 if name == "warning" else 0, HexColor(border)))
     box.setStyle(table_style(ctx.chain, commands))
-    box.spaceBefore, box.spaceAfter = 4, 6
+    box.spaceBefore, box.spaceAfter = 4 * ctx.styles["pad"], 6 * ctx.styles["pad"]
     return box
 
 

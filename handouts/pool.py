@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import re
 import signal
 from collections import deque
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any, Callable
 
+from .layout import count_pages
 from .plan import PlannedJob
 
 MAX_ATTEMPTS = 2  # a job whose worker died is retried once
@@ -144,12 +144,6 @@ def _clinic(folder: str) -> Any:
     from .config import load_clinic
 
     return load_clinic(folder)
-
-
-def count_pages(pdf: bytes) -> int:
-    """Return the page count ReportLab wrote into the page tree."""
-    match = re.search(rb"/Count (\d+)", pdf)
-    return int(match.group(1)) if match else 0
 
 
 def _fault_injection(path: str) -> None:

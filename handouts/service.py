@@ -8,7 +8,7 @@ from pathlib import Path
 from .config import load_clinic
 from .jobs import HandoutJob, build_handout, file_name
 from .output import resolve_output, write_pdf
-from .templating import available
+from .templating import available, template_status
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,8 @@ def describe(clinic_dir: str) -> list[str]:
     lines = [f"Clinic: {clinic.name} (id {clinic.id}, paper {clinic.paper}, "
              f"languages {', '.join(clinic.languages)})", "", "Handouts:"]
     for handout, langs in available(clinic.folder).items():
-        lines.append(f"  {handout}: {', '.join(langs)}")
+        described = [f"{lang} ({template_status(clinic.folder, handout, lang)})" for lang in langs]
+        lines.append(f"  {handout}: {', '.join(described)}")
     lines += ["", "Practitioners:"]
     for p in clinic.practitioners:
         mark = "needling authorised" if p.needling_authorized else "not authorised for needling"

@@ -85,21 +85,29 @@ def make_palette(primary: str, accent: str = "") -> Palette:
 
 
 @cache
-def make_styles(palette: Palette, chain: FontChain) -> dict:
-    """Return the paragraph styles of a handout, keyed by role."""
+def make_styles(palette: Palette, chain: FontChain, compact: bool = False) -> dict:
+    """Return the paragraph styles of a handout, keyed by role.
+
+    `compact` keeps the type size and leading but tightens the space between blocks: it is the
+    second try for a text that runs past its page limit (longer languages, many practitioners).
+    """
     from reportlab.lib.colors import HexColor
     from reportlab.lib.styles import ParagraphStyle
 
     ink, heading = HexColor(INK), HexColor(palette.text)
     body = ParagraphStyle("body", fontName=chain.regular, fontSize=BODY_SIZE, leading=LEADING,
-                          textColor=ink, spaceAfter=4, bulletFontName=chain.regular)
+                          textColor=ink, spaceAfter=1.5 if compact else 4,
+                          bulletFontName=chain.regular,
+                          wordWrap="CJK" if chain.cjk else None, shaping=int(chain.shaping))
     bold = chain.bold
     return {
+        "pad": 0.5 if compact else 1.0,  # scales the padding of tables and boxes
         "body": body,
         "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=21, leading=25,
-                                textColor=heading, spaceAfter=6),
+                                textColor=heading, spaceAfter=3 if compact else 6),
         "h2": ParagraphStyle("h2", parent=body, fontName=bold, fontSize=14.5, leading=18,
-                             textColor=heading, spaceBefore=5, spaceAfter=2, keepWithNext=1),
+                             textColor=heading, spaceBefore=2 if compact else 5, spaceAfter=1 if compact else 2,
+                             keepWithNext=1),
         "h3": ParagraphStyle("h3", parent=body, fontName=bold, fontSize=12.5, leading=16,
                              textColor=ink, spaceBefore=3, spaceAfter=1, keepWithNext=1),
         "lead": ParagraphStyle("lead", parent=body, fontName=bold, fontSize=13.5, leading=17.5,
@@ -109,6 +117,8 @@ def make_styles(palette: Palette, chain: FontChain) -> dict:
         "cell": ParagraphStyle("cell", parent=body, leading=14, spaceAfter=0),
         "cell_head": ParagraphStyle("cell_head", parent=body, fontName=bold, leading=14,
                                     spaceAfter=0, textColor=HexColor(palette.on_primary)),
+        "notice": ParagraphStyle("notice", parent=body, fontName=bold, fontSize=11, leading=14,
+                                 spaceAfter=0),
         "small": ParagraphStyle("small", parent=body, fontSize=9, leading=11, spaceAfter=0.5,
                                 textColor=HexColor("#333333")),
         "small_item": ParagraphStyle("small_item", parent=body, fontSize=9, leading=11,

@@ -117,3 +117,34 @@ def glossary(lang: str) -> dict[str, str]:
     with path.open("rb") as fh:
         table = tomllib.load(fh)
     return {key.casefold(): value for key, value in table.items()}
+
+
+STATUSES = ("original", "draft", "reviewed")
+
+
+def translation_status(meta: dict, source: object) -> str:
+    """Return original | draft | reviewed; a reviewed translation must name reviewer and date."""
+    status = meta.get("translation", "draft")
+    if status not in STATUSES:
+        raise TemplateError(f"{source}: front matter: translation must be one of "
+                            f"{', '.join(STATUSES)}, not {status!r}")
+    if status == "reviewed":
+        missing = [key for key in ("reviewer", "reviewed_on") if not meta.get(key)]
+        if missing:
+            raise TemplateError(f"{source}: front matter: a reviewed translation needs "
+                                f"{' and '.join(missing)}")
+    return status
+
+
+def template_status(clinic_folder: Path | None, handout: str, lang: str) -> str:
+    """Return the translation status declared in a template's front matter (not rendered)."""
+    for root in template_dirs(clinic_folder):
+        path = root / handout / f"{lang}{SUFFIX}"
+        if path.is_file():
+            match = _FRONT.match(path.read_text(encoding="utf-8"))
+            try:
+                meta = tomllib.loads(match.group(1)) if match else {}
+            except tomllib.TOMLDecodeError as err:
+                raise TemplateError(f"{path}: front matter: {err}") from err
+            return translation_status(meta, path)
+    raise SelectionError(f"handout {handout!r} has no language {lang!r}")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from handouts.cli import main
-from handouts.pool import count_pages
+from handouts.layout import count_pages
 
 from conftest import DATE, EXAMPLES, ROOT, pdf_text
 
