@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .fonts import FontChain
+from .fonts import FontChain, embolden
 from .styles import Palette, table_style
 
 BLANK_NAME = "_" * 30
@@ -46,7 +46,7 @@ def notice(text: str, styles: dict, palette: Palette, chain: FontChain) -> Any:
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import Paragraph, Table
 
-    box = Table([[Paragraph(chain.to_markup(text), styles["notice"])]], colWidths=["100%"],
+    box = Table([[Paragraph(f"<b>{embolden(chain.to_markup(text))}</b>", styles["notice"])]], colWidths=["100%"],
                 hAlign="LEFT")
     box.setStyle(table_style(chain, [
         ("BACKGROUND", (0, 0), (-1, -1), HexColor(palette.warning_tint)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from xml.sax.saxutils import escape
@@ -70,15 +71,34 @@ class FontChain:
         return "".join(out)
 
 
+def embolden(markup: str) -> str:
+    """Return markup for a bold paragraph: fallback-font runs switch to their bold face too."""
+    return re.sub(r'<font face="([^"]+)">',
+                  lambda m: f'<font face="{bold_of(m.group(1)) if m.group(1) in _FAMILIES else m.group(1)}">',
+                  markup)
+
+
 def _wrap(run: str, family: str, body: str) -> str:
     text = escape(run)
     return text if family == body else f'<font face="{family}">{text}</font>'
+
+
+# Full-width punctuation that must never start a line. ReportLab's kinsoku list has the
+# ideographic comma and full stop but not these (seen: a "？" wrapped to the start of a line).
+_NEVER_START = "，．！？：；）》〉」』】〕｝％"
 
 
 @cache
 def font_chain(lang: str = "en") -> FontChain:
     """Register the body font of `lang` (once per process) and return its font chain."""
     base = lang.split("-")[0]
+    if base in _CJK_WRAP:
+        from reportlab.lib import textsplit
+        from reportlab.platypus import paragraph
+
+        for module in (textsplit, paragraph):  # both keep their own copy of the list
+            missing = "".join(ch for ch in _NEVER_START if ch not in module.ALL_CANNOT_START)
+            module.ALL_CANNOT_START += missing
     body = _LANGUAGE_BODY.get(base, BODY_FAMILY)
     register_family(body)
     order = (body, *(family for family in _FAMILIES if family != body))

@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from .errors import TemplateError
-from .fonts import FontChain
+from .fonts import FontChain, embolden
 from .styles import Palette, table_style
 
 BOXES = ("lead", "warning", "note")
@@ -71,6 +71,8 @@ def _blocks(tokens: list, i: int, ctx: _Ctx, role: str, until: str | None,
             i += 3
         elif tok.type in ("bullet_list_open", "ordered_list_open"):
             items, i = _list(tokens, i, ctx, small=in_refs)
+            if out and getattr(out[-1], "is_heading", False) and _is_kept(items):
+                items[0]._content.insert(0, out.pop())  # the heading goes with its check list
             out.extend(items)
         elif tok.type == "table_open":
             table, i = _table(tokens, i, ctx)
@@ -131,6 +133,12 @@ def _list(tokens: list, i: int, ctx: _Ctx, small: bool) -> tuple[list, int]:
     return out, i + 1
 
 
+def _is_kept(items: list) -> bool:
+    from reportlab.platypus import KeepTogether
+
+    return len(items) == 1 and isinstance(items[0], KeepTogether)
+
+
 def _strip_prefix(children: list, n: int) -> list:
     first = children[0]
     first.content = first.content[n:]
@@ -152,7 +160,7 @@ def _table(tokens: list, i: int, ctx: _Ctx) -> tuple[Any, int]:
             text = _inline(tokens[i + 1], ctx)
             if head and tok.type == "td_open":
                 text = f"<b>{text}</b>"
-            rows[-1].append(Paragraph(text, style))
+            rows[-1].append(_para(text, style))
             i += 2
         i += 1
     columns = len(rows[0])
@@ -219,13 +227,17 @@ def _columns(inner: list, ctx: _Ctx) -> Any:
 def _inline(tok: Any, ctx: _Ctx) -> str:
     """Convert an inline token's children to ReportLab paragraph markup."""
     out: list[str] = []
+    bold = 0
     for child in tok.children or []:
         kind = child.type
         if kind in ("text", "code_inline"):
-            out.append(ctx.chain.to_markup(child.content))
+            text = ctx.chain.to_markup(child.content)
+            out.append(embolden(text) if bold else text)
         elif kind in ("strong_open", "em_open"):
+            bold += 1
             out.append("<b>")  # clear print: bold, never italics
         elif kind in ("strong_close", "em_close"):
+            bold -= 1
             out.append("</b>")
         elif kind == "softbreak":
             out.append(" ")
@@ -242,9 +254,11 @@ def _inline(tok: Any, ctx: _Ctx) -> str:
 
 
 def _para(text: str, style: Any) -> Any:
+    """Return a paragraph; bold styles wrap their text in <b> so fallback-font runs are bold too."""
     from reportlab.platypus import Paragraph
 
-    return Paragraph(text, style)
+    bold = style.fontName.endswith("-Bold")
+    return Paragraph(f"<b>{embolden(text)}</b>" if bold else text, style)
 
 
 def CheckItem(text: str, style: Any, box_colour: str) -> Any:  # noqa: N802 - flowable factory
