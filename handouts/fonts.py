@@ -146,3 +146,14 @@ def check_glyphs(fields: list[tuple[str, str]], source: object, chain: FontChain
                                                  "is not in any bundled font"))
     if problems:
         raise RenderError(*problems)
+
+
+def needs_fresh_process(lang: str) -> bool:
+    """Tell whether a handout in `lang` must be the first shaped document of its process.
+
+    Seen with ReportLab 5.1 + uharfbuzz: shaping records glyphs in state that outlives a
+    document, so a Punjabi PDF made after another one differs in a few glyph advances from the
+    same PDF made first. A batch gives such jobs a fresh worker, so `generate` and `batch`
+    (any --jobs) write identical bytes.
+    """
+    return lang.split("-")[0] in _SHAPED

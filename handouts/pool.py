@@ -13,6 +13,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any, Callable
 
+from .fonts import needs_fresh_process
 from .layout import count_pages
 from .plan import PlannedJob
 
@@ -55,6 +56,9 @@ def run_jobs(jobs: list[PlannedJob], out_dir: Path, workers: int,
                 del busy[worker.conn]
                 if outcome is not None:
                     report(outcome)
+                    if needs_fresh_process(outcome.planned.job.lang or ""):
+                        worker.stop()  # it has exited: shaped jobs leave state behind
+                        worker = _Worker(ctx, out_dir)
                     idle.append(worker)
                     continue
                 planned = worker.job
@@ -131,11 +135,12 @@ def _serve(conn: Any, out_dir: str) -> None:
             write_atomic(Path(out_dir) / planned.path, pdf)
         except HandoutError as err:
             conn.send((False, "", 0, 0, " / ".join(err.lines())))
-            continue
         except Exception as err:  # noqa: BLE001 - one broken job must never stop the batch
             conn.send((False, "", 0, 0, f"internal error: {type(err).__name__}: {err}"))
-            continue
-        conn.send((True, hashlib.sha256(pdf).hexdigest(), len(pdf), count_pages(pdf), ""))
+        else:
+            conn.send((True, hashlib.sha256(pdf).hexdigest(), len(pdf), count_pages(pdf), ""))
+        if needs_fresh_process(planned.job.lang or ""):
+            return  # shaping leaves state behind: the parent starts a fresh worker
 
 
 @lru_cache(maxsize=32)

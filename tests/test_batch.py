@@ -41,15 +41,16 @@ def test_batch_builds_others_and_reports_the_broken_clinic(runner, tmp_path) -> 
     out = tmp_path / "out"
     result = run(runner, str(make_chain(tmp_path)), "--out", str(out), "--jobs", "2")
     assert result.exit_code == 1
-    assert "Batch: 7 built, 0 unchanged, 1 failed" in result.output
+    assert "Batch: 22 built, 0 unchanged, 1 failed" in result.output
     assert "broken-clinic/clinic.toml: phone: must be a string, not a number" in result.output
     rows = manifest(out)
     built = [r for r in rows if r["status"] == "built"]
-    assert len(built) == 7 and all(r["pages"] == 2 and r["bytes"] > 0 for r in built)
+    assert len(built) == 22 and all(r["pages"] == 2 and r["bytes"] > 0 for r in built)
     failed = [r for r in rows if r["status"] == "failed"]
     assert failed[0]["clinic"] == "broken-clinic" and "brand: required" in failed[0]["error"]
     expected = {"harbour-physio/ims-vs-acupuncture/en/clinic-letter.pdf",
-                "harbour-physio/ims-vs-acupuncture/en/sam-taylor-letter.pdf",
+                "harbour-physio/ims-vs-acupuncture/vi/sam-taylor-letter.pdf",
+                "maple-needle-clinic/ims-vs-acupuncture/zh-Hant/priya-gill-a4.pdf",
                 "maple-needle-clinic/ims-vs-acupuncture/en/chen-wei-a4.pdf"}
     assert expected <= {r["path"] for r in built}
     assert not any("jordan-lee" in r["path"] for r in rows)  # not authorised for needling
@@ -64,17 +65,17 @@ def test_rerun_skips_unchanged_and_rebuilds_only_the_changed_clinic(runner, tmp_
     chain, out = make_chain(tmp_path, broken=False), tmp_path / "out"
     assert run(runner, str(chain), "--out", str(out)).exit_code == 0
     again = run(runner, str(chain), "--out", str(out))
-    assert "Batch: 0 built, 7 unchanged, 0 failed" in again.output
+    assert "Batch: 0 built, 22 unchanged, 0 failed" in again.output
     toml = chain / "harbour-physio" / "clinic.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("604-555-0142", "604-555-0143"),
                     encoding="utf-8")
     third = run(runner, str(chain), "--out", str(out))
-    assert "Batch: 2 built, 5 unchanged, 0 failed" in third.output
+    assert "Batch: 8 built, 14 unchanged, 0 failed" in third.output
     rebuilt = {r["clinic"] for r in manifest(out) if r["status"] == "built"}
     assert rebuilt == {"harbour-physio"}
     (out / "cedar-lane-wellness/ims-vs-acupuncture/en/clinic-letter.pdf").write_bytes(b"tampered")
-    assert "Batch: 1 built, 6 unchanged" in run(runner, str(chain), "--out", str(out)).output
-    assert "Batch: 7 built, 0 unchanged" in run(runner, str(chain), "--out", str(out), "--force").output
+    assert "Batch: 1 built, 21 unchanged" in run(runner, str(chain), "--out", str(out)).output
+    assert "Batch: 22 built, 0 unchanged" in run(runner, str(chain), "--out", str(out), "--force").output
 
 
 def test_narrowing_options(runner, tmp_path) -> None:
@@ -102,20 +103,20 @@ def test_path_collisions_are_refused_before_rendering(runner, tmp_path) -> None:
 
 def test_killed_worker_fails_only_its_job(runner, tmp_path, monkeypatch) -> None:
     out = tmp_path / "out"
-    monkeypatch.setenv("HANDOUTS_FAULT_KILL", "priya-gill")
+    monkeypatch.setenv("HANDOUTS_FAULT_KILL", "en/priya-gill")
     result = run(runner, str(EXAMPLES), "--out", str(out), "--jobs", "2")
     assert result.exit_code == 1
-    assert "Batch: 6 built, 0 unchanged, 1 failed" in result.output
+    assert "Batch: 21 built, 0 unchanged, 1 failed" in result.output
     (row,) = [r for r in manifest(out) if r["status"] == "failed"]
     assert row["practitioner"] == "priya-gill" and "worker process died (exit code -9)" in row["error"]
     assert not list(out.rglob("*.part"))
 
 
 def test_killed_worker_job_is_retried_once(runner, tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("HANDOUTS_FAULT_KILL", "priya-gill")
+    monkeypatch.setenv("HANDOUTS_FAULT_KILL", "en/priya-gill")
     monkeypatch.setenv("HANDOUTS_FAULT_ONCE", str(tmp_path / "killed-once"))
     result = run(runner, str(EXAMPLES), "--out", str(tmp_path / "out"), "--jobs", "2")
-    assert result.exit_code == 0 and "7 built" in result.output
+    assert result.exit_code == 0 and "22 built" in result.output
     assert (tmp_path / "killed-once").exists()
 
 
@@ -123,7 +124,7 @@ def test_jobs_1_and_2_give_identical_output(runner, tmp_path) -> None:
     for n in ("1", "2"):
         assert run(runner, str(EXAMPLES), "--out", str(tmp_path / n), "--jobs", n).exit_code == 0
     files = sorted(p.relative_to(tmp_path / "1") for p in (tmp_path / "1").rglob("*.pdf"))
-    assert len(files) == 7
+    assert len(files) == 22
     for rel in files:
         assert (tmp_path / "1" / rel).read_bytes() == (tmp_path / "2" / rel).read_bytes()
     assert manifest(tmp_path / "1") == manifest(tmp_path / "2")
@@ -131,7 +132,7 @@ def test_jobs_1_and_2_give_identical_output(runner, tmp_path) -> None:
 
 def test_quiet_prints_only_the_summary(runner, tmp_path) -> None:
     result = run(runner, str(EXAMPLES), "--out", str(tmp_path / "o"), "--quiet")
-    assert result.output.strip().splitlines() == ["Batch: 7 built, 0 unchanged, 0 failed"]
+    assert result.output.strip().splitlines() == ["Batch: 22 built, 0 unchanged, 0 failed"]
 
 
 def test_ctrl_c_stops_cleanly(tmp_path) -> None:
@@ -173,3 +174,16 @@ def test_generated_text_of_a_batch_pdf(runner, tmp_path) -> None:
     run(runner, str(EXAMPLES / "maple-needle-clinic"), "--out", str(out))
     text = pdf_text((out / "maple-needle-clinic/ims-vs-acupuncture/en/chen-wei-a4.pdf").read_bytes())
     assert "Chen Wei 陈伟" in text and "Priya Gill" not in text
+
+
+def test_shaped_language_gives_the_same_bytes_in_batch_and_generate(runner, tmp_path) -> None:
+    out = tmp_path / "out"
+    run(runner, str(EXAMPLES / "maple-needle-clinic"), "--out", str(out), "--lang", "pa", "--jobs", "1")
+    for who in ("clinic", "priya-gill"):
+        single = tmp_path / f"{who}.pdf"
+        args = ["--practitioner", who] if who != "clinic" else []
+        subprocess.run([sys.executable, "generate.py", "generate", "--clinic",
+                        str(EXAMPLES / "maple-needle-clinic"), *args, "--lang", "pa", "--date", DATE,
+                        "-o", str(single)], cwd=ROOT, check=True, capture_output=True)
+        batch_pdf = out / f"maple-needle-clinic/ims-vs-acupuncture/pa/{who}-a4.pdf"
+        assert single.read_bytes() == batch_pdf.read_bytes(), who
