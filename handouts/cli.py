@@ -73,8 +73,10 @@ def main() -> None:
 @click.option("-o", "--output", metavar="FILE|DIR|-",
               help="Where to write: a .pdf file, a folder, or - for stdout "
                    "(default: ./<clinic>-<handout>-<practitioner|clinic>-<lang>-<paper>.pdf).")
+@click.option("--password", envvar="HANDOUTS_PDF_PASSWORD", metavar="TEXT",
+              help="Encrypt the PDF with AES-256 (or set HANDOUTS_PDF_PASSWORD).")
 @reports_errors
-def generate(output: str | None, **selection: Any) -> None:
+def generate(output: str | None, password: str | None, **selection: Any) -> None:
     """Write one handout PDF.
 
     \b
@@ -87,7 +89,7 @@ def generate(output: str | None, **selection: Any) -> None:
     from .jobs import HandoutJob
     from .service import generate as run
 
-    written = run(HandoutJob(**selection), output)
+    written = run(HandoutJob(**selection), output, password)
     if written.path is not None:
         click.echo(f"Wrote {written.path} ({written.size // 1024} KB)", err=True)
 
@@ -148,3 +150,53 @@ def batch(clinics: tuple[str, ...], out_dir: str, jobs: int | None, handouts: tu
         raise SystemExit(130)
     if not summary.ok:
         raise SystemExit(1)
+
+
+@main.command("print")
+@selection_options
+@click.option("--printer", metavar="NAME", help="CUPS printer (default: the system default).")
+@click.option("--copies", type=click.IntRange(1, 50), default=1, show_default=True)
+@click.option("--duplex/--simplex", default=True, show_default=True,
+              help="Print on both sides of the sheet, or on one.")
+@reports_errors
+def print_(printer: str | None, copies: int, duplex: bool, **selection: Any) -> None:
+    """Print a handout now, through CUPS (lp), on paper of the handout's size.
+
+    \b
+    Examples:
+      handouts print --clinic examples/clinics/harbour-physio --for "Alex Doe"
+      handouts print --clinic clinics/main-st --practitioner sam-taylor --printer front-desk \\
+          --copies 2 --simplex
+    """
+    from .jobs import HandoutJob
+    from .service import print_handout
+
+    job_id = print_handout(HandoutJob(**selection), printer, copies, duplex)
+    click.echo(f"Sent to the printer: CUPS job {job_id}")
+
+
+@main.command()
+@selection_options
+@click.option("--to", "to", required=True, metavar="ADDRESS", help="The patient's e-mail address.")
+@click.option("--send", is_flag=True, help="Send it now over the clinic's [smtp] server "
+                                           "(user and password from HANDOUTS_SMTP_USER / "
+                                           "HANDOUTS_SMTP_PASSWORD).")
+@click.option("-o", "--output", metavar="FILE|DIR",
+              help="Where to write the .eml draft (default: ./<handout>-<practitioner>.eml).")
+@click.option("--password", envvar="HANDOUTS_PDF_PASSWORD", metavar="TEXT",
+              help="Encrypt the attached PDF with AES-256 (or set HANDOUTS_PDF_PASSWORD).")
+@reports_errors
+def email(to: str, send: bool, output: str | None, password: str | None, **selection: Any) -> None:
+    """E-mail a handout: write a ready-to-send .eml draft, or send it with --send.
+
+    \b
+    Examples:
+      handouts email --clinic examples/clinics/harbour-physio --practitioner sam-taylor \\
+          --to patient@example.com
+      handouts email --clinic clinics/main-st --practitioner sam-taylor --to a@example.com --send
+    """
+    from .jobs import HandoutJob
+    from .service import email_handout
+
+    path = email_handout(HandoutJob(**selection), to, send, output, password)
+    click.echo("Sent." if path is None else f"Wrote {path} (open it in your mail program to send)")

@@ -9,7 +9,7 @@ from typing import Any
 
 from .checks import ID_RE, LANG_RE, Checker
 from .errors import ConfigError, problem
-from .models import Brand, Clinic, Credential, Logo, Practitioner
+from .models import Brand, Clinic, Credential, Logo, Practitioner, Smtp
 
 CONFIG_NAME = "clinic.toml"
 PAPERS = ("letter", "a4")
@@ -19,7 +19,7 @@ MAX_LOGO_SIDE = 8000
 MAX_PRACTITIONERS = 40
 
 _CLINIC_KEYS = {"id", "name", "address", "phone", "email", "website", "booking_url",
-                "languages", "paper", "logo", "brand", "practitioners"}
+                "languages", "paper", "logo", "brand", "practitioners", "letterhead", "smtp"}
 _PRACTITIONER_KEYS = {"id", "name", "title", "credentials", "registration", "college",
                       "needling_authorized"}
 
@@ -54,6 +54,8 @@ def load_clinic(folder: str | Path) -> Clinic:
         languages=tuple(dict.fromkeys(languages)),
         paper=check.choice(data, "paper", "paper", PAPERS, "letter"),
         logo=_load_logo(folder, data, check),
+        letterhead=_inside_file(folder, data, "letterhead", check),
+        smtp=_smtp(folder, data, check),
         brand=Brand(primary or "#000000", accent or ""),
         practitioners=_practitioners(data, check),
     )
@@ -147,6 +149,41 @@ def _credentials(table: dict[str, Any], at: str, check: Checker) -> tuple[Creden
         if name:
             out.append(Credential(name, meaning or ""))
     return tuple(out)
+
+
+def _inside_file(folder: Path, data: dict[str, Any], key: str, check: Checker,
+                 path: str = "") -> Path | None:
+    """Return a file named by `key` that exists inside the clinic folder."""
+    key_path = path or key
+    name = check.get(data, key, key_path, str, False)
+    if name is None:
+        return None
+    target = (folder / name).resolve()
+    if not target.is_relative_to(folder.resolve()):
+        check.add(key_path, f"{name!r} is outside the clinic folder")
+        return None
+    if not target.is_file():
+        check.add(key_path, f"{name!r} does not exist in {folder}")
+        return None
+    return target
+
+
+def _smtp(folder: Path, data: dict[str, Any], check: Checker) -> Smtp | None:
+    table = check.get(data, "smtp", "smtp", dict, False)
+    if table is None:
+        return None
+    check.unknown_keys(table, {"host", "port", "security", "from", "ca_file"}, "smtp.")
+    security = check.choice(table, "security", "smtp.security", ("starttls", "ssl"), "starttls")
+    port = check.get(table, "port", "smtp.port", int, False)
+    if port is not None and not 0 < port < 65536:
+        check.add("smtp.port", f"{port} is not a port number (1–65535)")
+    ca_file = _inside_file(folder, table, "ca_file", check, "smtp.ca_file")
+    host = check.text(table, "host", "smtp.host", required=True, max_len=120)
+    sender = check.email(table, "from", "smtp.from")
+    if sender is None and "from" not in table:
+        check.add("smtp.from", "required (the address the e-mail comes from)")
+    return Smtp(host or "", port or (465 if security == "ssl" else 587), security, sender or "",
+                ca_file)
 
 
 def _load_logo(folder: Path, data: dict[str, Any], check: Checker) -> Logo | None:

@@ -10,6 +10,7 @@ from .fonts import FontChain
 from .layout import PageInfo, PdfMeta, count_pages, frame_width, render_pdf
 from .logo import logo_reader
 from .markup import build_story
+from .postprocess import apply_letterhead
 from .models import Clinic
 from .styles import Palette, make_palette, make_styles
 from .templating import (RenderedHandout, glossary, render_handout, select_template,
@@ -39,7 +40,7 @@ def compose(clinic: Clinic, job: HandoutJob, creator: str) -> bytes:
     palette = make_palette(clinic.brand.primary, clinic.brand.accent)
     date = dt.date.fromisoformat(job.date)
     page = PageInfo(clinic, palette, chain, labels, job.paper,
-                    logo_reader(clinic.logo) if clinic.logo else None)
+                    logo_reader(clinic.logo) if clinic.logo else None, clinic.letterhead is not None)
     meta = PdfMeta(title=str(text.meta.get("title", "")), author=clinic.name,
                    subject=str(text.meta.get("subject", "")),
                    keywords=", ".join(text.meta.get("keywords", [])), lang=job.lang,
@@ -51,6 +52,8 @@ def compose(clinic: Clinic, job: HandoutJob, creator: str) -> bytes:
         pdf = render_pdf(story, page, meta)
         if count_pages(pdf) <= int(text.meta.get("max_pages", MAX_PAGES)):
             break
+    if clinic.letterhead is not None:
+        pdf = apply_letterhead(pdf, clinic.letterhead, clinic.source)
     return pdf
 
 

@@ -38,3 +38,7 @@ class OutputError(HandoutError):
 def problem(file: object, key: str, message: str) -> str:
     """Format one problem as `<file>: <key path>: <what is wrong>`."""
     return f"{file}: {key}: {message}" if key else f"{file}: {message}"
+
+
+class DeliveryError(HandoutError):
+    """A printer or mail server refused the handout, or cannot be reached."""

@@ -32,6 +32,7 @@ class PageInfo:
     labels: dict
     paper: str
     logo: Any  # a reportlab ImageReader, or None
+    letterhead: bool = False  # page 1 goes on the clinic's letterhead: no header band there
 
     def contact_line(self) -> str:
         c, lab = self.clinic, self.labels
@@ -96,6 +97,10 @@ def _decorate(canv: Any, page: PageInfo, first: bool) -> None:
     pal, chain, clinic = page.palette, page.chain, page.clinic
     band = BAND_FIRST if first else BAND_LATER
     canv.saveState()
+    if first and page.letterhead:
+        _footer(canv, page, width)
+        canv.restoreState()
+        return
     canv.setFillColor(HexColor(pal.primary))
     canv.rect(0, height - band, width, band, stroke=0, fill=1)
     if pal.accent != pal.primary:
@@ -106,13 +111,19 @@ def _decorate(canv: Any, page: PageInfo, first: bool) -> None:
         _first_band(canv, page, width, height)
     else:
         _draw_text(canv, chain, MARGIN, height - band + 9, clinic.name, bold=True, size=11)
-    canv.setStrokeColor(HexColor(pal.primary))
+    _footer(canv, page, width)
+    canv.restoreState()
+
+
+def _footer(canv: Any, page: PageInfo, width: float) -> None:
+    from reportlab.lib.colors import HexColor
+
+    canv.setStrokeColor(HexColor(page.palette.primary))
     canv.setLineWidth(0.8)
     canv.line(MARGIN, BOTTOM + 12, width - MARGIN, BOTTOM + 12)
     canv.setFillColor(HexColor("#333333"))
-    _draw_text(canv, chain, MARGIN, BOTTOM, page.contact_line(), size=9,
+    _draw_text(canv, page.chain, MARGIN, BOTTOM, page.contact_line(), size=9,
                max_width=width - 2 * MARGIN - 75)
-    canv.restoreState()
 
 
 def _first_band(canv: Any, page: PageInfo, width: float, height: float) -> None:
@@ -153,7 +164,7 @@ def _draw_logo(canv: Any, logo: Any, x: float, y: float, box: float) -> float:
     tile_w = w + 8
     canv.setFillColor(white)
     canv.roundRect(x, y, tile_w, box, 4, stroke=0, fill=1)
-    canv.drawImage(logo, x + 4, y + (box - h) / 2, w, h, mask="auto")
+    canv.drawImage(logo, x + 4, y + (box - h) / 2, w, h)
     return x + tile_w
 
 
@@ -206,6 +217,7 @@ def _canvas_class() -> type:
         def __init__(self, *args: Any, date: str, number: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.setDateFormatter(lambda *_: date)
+            self.setViewerPreference("DisplayDocTitle", "true")  # the title, not the file name
             self._number = number
             self._pages: list[dict] = []
 

@@ -34,5 +34,9 @@ def _reader(path: str, _mtime: int, fmt: str) -> Any:
             img.convert("RGB").resize(size, Image.LANCZOS).save(buf, "JPEG", quality=88)
             buf.seek(0)
             return ImageReader(buf)
-        mode = "RGBA" if img.mode in ("RGBA", "LA", "P", "PA") else "RGB"
-        return ImageReader(img.convert(mode).resize(size, Image.LANCZOS))
+        # The logo sits on a white tile: flatten transparency onto white here, so the PDF has no
+        # soft mask (print pipelines rasterise whole pages that use transparency).
+        rgba = img.convert("RGBA").resize(size, Image.LANCZOS)
+        flat = Image.new("RGB", size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return ImageReader(flat)

@@ -39,6 +39,17 @@ class Logo:
 
 
 @dataclass(frozen=True)
+class Smtp:
+    """Where e-mail goes out; user and password come from the environment, never the file."""
+
+    host: str
+    port: int
+    security: str  # "starttls" | "ssl"
+    sender: str
+    ca_file: Path | None = None  # a private CA for the relay's certificate
+
+
+@dataclass(frozen=True)
 class Clinic:
     id: str
     folder: Path
@@ -54,6 +65,8 @@ class Clinic:
     languages: tuple[str, ...] = ("en",)
     paper: str = "letter"
     logo: Logo | None = None
+    letterhead: Path | None = None
+    smtp: Smtp | None = None
 
     def practitioner(self, practitioner_id: str) -> Practitioner | None:
         """Return the practitioner with this id, or None."""

@@ -17,10 +17,14 @@ class Written:
     size: int
 
 
-def generate(job: HandoutJob, output: str | None) -> Written:
+def generate(job: HandoutJob, output: str | None, password: str | None = None) -> Written:
     """Build one handout and write it to `output` (file, folder, '-' or None for the default)."""
     clinic = load_clinic(job.clinic_dir)
     data = build_handout(job, clinic)
+    if password:
+        from .postprocess import encrypt
+
+        data = encrypt(data, password)
     path = resolve_output(output, file_name(clinic, job))
     write_pdf(path, data)
     return Written(path, len(data))
@@ -39,3 +43,38 @@ def describe(clinic_dir: str) -> list[str]:
         mark = "needling authorised" if p.needling_authorized else "not authorised for needling"
         lines.append(f"  {p.id}: {p.name}, {p.title} ({mark})")
     return lines
+
+
+def print_handout(job: HandoutJob, printer: str | None, copies: int, duplex: bool) -> str:
+    """Render a handout and send it to a CUPS printer; return the CUPS job id."""
+    from .printing import print_pdf
+
+    clinic = load_clinic(job.clinic_dir)
+    resolved = job.resolved(clinic)
+    pdf = build_handout(job, clinic)
+    title = file_name(clinic, job)  # ids only: print queues are visible to everyone
+    return print_pdf(pdf, title, resolved.paper or "letter", printer, copies, duplex)
+
+
+def email_handout(job: HandoutJob, to: str, send: bool, output: str | None,
+                  password: str | None) -> Path | None:
+    """Make the e-mail PDF; send it over SMTP, or write an .eml draft and return its path."""
+    from . import mail
+    from .output import write_atomic
+    from .postprocess import encrypt
+
+    mail.check_address(to)
+    clinic = load_clinic(job.clinic_dir)
+    resolved = job.resolved(clinic)
+    pdf = build_handout(job, clinic)
+    if password:
+        pdf = encrypt(pdf, password)
+    msg = mail.build_message(clinic, resolved, pdf, to, draft=not send)
+    if send:
+        mail.send(clinic, msg)
+        return None
+    path = Path(output) if output else mail.default_eml_path(clinic, resolved)
+    if path.is_dir():
+        path = path / mail.default_eml_path(clinic, resolved)
+    write_atomic(path, mail.eml_bytes(msg))
+    return path

@@ -136,15 +136,20 @@ def translation_status(meta: dict, source: object) -> str:
     return status
 
 
-def template_status(clinic_folder: Path | None, handout: str, lang: str) -> str:
-    """Return the translation status declared in a template's front matter (not rendered)."""
+def read_front_matter(clinic_folder: Path | None, handout: str, lang: str) -> tuple[dict, Path]:
+    """Return a template's front matter (static TOML, read without rendering) and its path."""
     for root in template_dirs(clinic_folder):
         path = root / handout / f"{lang}{SUFFIX}"
         if path.is_file():
             match = _FRONT.match(path.read_text(encoding="utf-8"))
             try:
-                meta = tomllib.loads(match.group(1)) if match else {}
+                return (tomllib.loads(match.group(1)) if match else {}), path
             except tomllib.TOMLDecodeError as err:
                 raise TemplateError(f"{path}: front matter: {err}") from err
-            return translation_status(meta, path)
     raise SelectionError(f"handout {handout!r} has no language {lang!r}")
+
+
+def template_status(clinic_folder: Path | None, handout: str, lang: str) -> str:
+    """Return the translation status declared in a template's front matter (not rendered)."""
+    meta, path = read_front_matter(clinic_folder, handout, lang)
+    return translation_status(meta, path)

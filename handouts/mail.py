@@ -1,0 +1,109 @@
+"""Mail: the handout as an e-mail — a ready-to-send .eml draft, or sent over SMTP."""
+
+from __future__ import annotations
+
+import html
+import os
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+import datetime as dt
+
+from .errors import DeliveryError, SelectionError, TemplateError
+from .jobs import HandoutJob, select_practitioners
+from .models import Clinic
+from .templating import read_front_matter
+
+MAX_EMAIL_PDF = 150 * 1024
+USER_ENV, PASSWORD_ENV = "HANDOUTS_SMTP_USER", "HANDOUTS_SMTP_PASSWORD"
+_LABELS = ("email_subject", "email_greeting", "email_summary", "email_practitioner",
+           "email_booking", "email_closing")
+
+
+def attachment_name(clinic: Clinic, job: HandoutJob) -> str:
+    """Return a name a patient can read, from ids only: ims-vs-acupuncture-sam-taylor.pdf."""
+    who = job.practitioner or clinic.id
+    lang = "" if job.lang == "en" else f"-{job.lang}"
+    return f"{job.handout}-{who}{lang}.pdf"
+
+
+def build_message(clinic: Clinic, job: HandoutJob, pdf: bytes, to: str, draft: bool) -> EmailMessage:
+    """Return the e-mail: plain text and HTML body in the handout's language, PDF attached."""
+    if len(pdf) > MAX_EMAIL_PDF:
+        raise DeliveryError(f"the PDF is {len(pdf) // 1024} KB; an e-mailed handout must be at most "
+                            f"{MAX_EMAIL_PDF // 1024} KB")
+    meta, source = read_front_matter(clinic.folder, job.handout, job.lang or "en")
+    labels = meta.get("labels", {})
+    missing = [key for key in _LABELS if not isinstance(labels.get(key), str)]
+    if missing:
+        raise TemplateError(f"{source}: front matter: [labels] lacks {', '.join(missing)}")
+    lines = [labels["email_greeting"], "", labels["email_summary"], ""]
+    if job.practitioner:
+        person = select_practitioners(clinic, job.practitioner)[0]
+        lines.append(labels["email_practitioner"].format(name=person.name, title=person.title))
+    if clinic.booking_url:
+        lines.append(labels["email_booking"].format(url=clinic.booking_url))
+    lines += ["", labels["email_closing"], clinic.name, clinic.phone]
+    msg = EmailMessage()
+    msg["Subject"] = labels["email_subject"]  # never the patient's name
+    msg["From"] = clinic.smtp.sender if clinic.smtp else (clinic.email or "")
+    msg["To"] = to
+    msg["Date"] = format_datetime(dt.datetime.fromisoformat(f"{job.date}T09:00:00+00:00"))
+    msg["Message-ID"] = make_msgid(domain=(msg["From"].split("@")[-1] or None) if msg["From"] else None)
+    if draft:
+        msg["X-Unsent"] = "1"  # Outlook opens the .eml as a draft ready to send
+    msg.set_content("\n".join(lines))
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
+    msg.add_alternative(f'<!DOCTYPE html><html lang="{job.lang}"><body>{paragraphs}</body></html>',
+                        subtype="html")
+    msg.add_attachment(pdf, maintype="application", subtype="pdf",
+                       filename=attachment_name(clinic, job))
+    return msg
+
+
+def check_address(to: str) -> None:
+    """Refuse an address that cannot be an e-mail address."""
+    if "@" not in to or any(ch.isspace() for ch in to) or to.startswith("@") or to.endswith("@"):
+        raise SelectionError(f"--to: {to!r} is not an e-mail address")
+
+
+def send(clinic: Clinic, msg: EmailMessage) -> None:
+    """Send over SMTP with the clinic's [smtp] settings; credentials from the environment."""
+    if clinic.smtp is None:
+        raise DeliveryError(f"{clinic.source}: smtp: no [smtp] section: add host, port, security "
+                            "and from to send e-mail (or leave out --send to write a draft)")
+    cfg = clinic.smtp
+    context = ssl.create_default_context(cafile=str(cfg.ca_file) if cfg.ca_file else None)
+    user, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
+    try:
+        if cfg.security == "ssl":
+            server: smtplib.SMTP = smtplib.SMTP_SSL(cfg.host, cfg.port, context=context, timeout=30)
+        else:
+            server = smtplib.SMTP(cfg.host, cfg.port, timeout=30)
+        with server:
+            if cfg.security == "starttls":
+                server.starttls(context=context)
+            if user and password:
+                server.login(user, password)
+            server.send_message(msg)
+    except (smtplib.SMTPException, OSError, ssl.SSLError) as err:
+        raise DeliveryError(f"SMTP {cfg.host}:{cfg.port}: {_one_line(err)}") from err
+
+
+def _one_line(err: Exception) -> str:
+    if isinstance(err, smtplib.SMTPResponseException):
+        text = err.smtp_error.decode("utf-8", "replace") if isinstance(err.smtp_error, bytes) else str(err.smtp_error)
+        return f"{err.smtp_code} {' '.join(text.split())}"
+    return " ".join(str(err).split()) or type(err).__name__
+
+
+def eml_bytes(msg: EmailMessage) -> bytes:
+    """Return the message as .eml file content."""
+    return bytes(msg)
+
+
+def default_eml_path(clinic: Clinic, job: HandoutJob) -> Path:
+    """Return the default draft path: the attachment name with .eml."""
+    return Path(attachment_name(clinic, job)).with_suffix(".eml")
