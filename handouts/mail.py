@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 import smtplib
@@ -9,7 +10,6 @@ import ssl
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-import datetime as dt
 
 from .errors import DeliveryError, SelectionError, TemplateError
 from .jobs import HandoutJob, select_practitioners
@@ -93,9 +93,11 @@ def send(clinic: Clinic, msg: EmailMessage) -> None:
 
 
 def _one_line(err: Exception) -> str:
+    if isinstance(err, smtplib.SMTPRecipientsRefused):
+        refused = "; ".join(f"{to} ({code} {_text(msg)})" for to, (code, msg) in err.recipients.items())
+        return f"recipient refused: {refused}"
     if isinstance(err, smtplib.SMTPResponseException):
-        text = err.smtp_error.decode("utf-8", "replace") if isinstance(err.smtp_error, bytes) else str(err.smtp_error)
-        return f"{err.smtp_code} {' '.join(text.split())}"
+        return f"{err.smtp_code} {_text(err.smtp_error)}"
     return " ".join(str(err).split()) or type(err).__name__
 
 
@@ -107,3 +109,8 @@ def eml_bytes(msg: EmailMessage) -> bytes:
 def default_eml_path(clinic: Clinic, job: HandoutJob) -> Path:
     """Return the default draft path: the attachment name with .eml."""
     return Path(attachment_name(clinic, job)).with_suffix(".eml")
+
+
+def _text(message: bytes | str) -> str:
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+    return " ".join(text.split())
