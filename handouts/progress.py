@@ -20,14 +20,17 @@ def make_progress(quiet: bool) -> tuple[Progress, Callable[[], None]]:
         return _bar()
     totals: Counter = Counter()
     done: Counter = Counter()
+    failed: Counter = Counter()
 
     def start(per_clinic: Counter) -> None:
         totals.update(per_clinic)
 
     def step(row: Row) -> None:
         done[row.clinic] += 1
+        failed[row.clinic] += row.status == "failed"
         if done[row.clinic] == totals[row.clinic]:
-            click.echo(f"{row.clinic}: {done[row.clinic]} handouts built or attempted", err=True)
+            built = done[row.clinic] - failed[row.clinic]
+            click.echo(f"{row.clinic}: {built} built, {failed[row.clinic]} failed", err=True)
     return Progress(start, step), lambda: None
 
 
