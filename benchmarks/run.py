@@ -6,6 +6,7 @@ Run with `./dev bench` (never by the tests). Prints a table and writes benchmark
 from __future__ import annotations
 
 import json
+import re
 import os
 import platform
 import resource
@@ -38,6 +39,9 @@ def make_clinics(root: Path, count: int, bases: tuple[str, ...]) -> list[Path]:
         name_line = next(line for line in text.splitlines() if line.startswith("name = "))
         colour_line = next(line for line in text.splitlines() if line.startswith("primary = "))
         text = text.replace(name_line, f'name = "Benchmark Clinic {i} (sample)"')
+        # the project's English handout, with logo, QR code and embedded fonts
+        text = re.sub(r"(?m)^languages = .*$", 'languages = ["en"]', text)
+        text = re.sub(r"(?m)^letterhead = .*$", "", text)
         text = text.replace(colour_line, f'primary = "{COLOURS[i % len(COLOURS)]}"')
         toml.write_text(text, encoding="utf-8")
         folders.append(folder)
@@ -49,8 +53,7 @@ def bench_warm(root: Path, n: int = 60) -> dict:
     from handouts.config import load_clinic
     from handouts.jobs import HandoutJob, build_handout
 
-    clinics = make_clinics(root / "warm", n + 1, ("harbour-physio", "maple-needle-clinic",
-                                                   "cedar-lane-wellness"))
+    clinics = make_clinics(root / "warm", n + 1, ("harbour-physio",))
     build_handout(HandoutJob(str(clinics[0]), date=DATE))  # first run: imports, font registration
     times, sizes = [], []
     for folder in clinics[1:]:
@@ -89,7 +92,7 @@ def bench_batch(root: Path, jobs: int = 2) -> dict:
     """500 handouts with `handouts batch` on `jobs` workers: handouts per second."""
     clinics = root / "batch"
     clinics.mkdir()
-    make_clinics(clinics, 125, ("harbour-physio", "cedar-lane-wellness"))  # 2 jobs × 2 papers each
+    make_clinics(clinics, 125, ("harbour-physio",))  # 2 jobs (clinic, practitioner) × 2 papers each
     out = root / "batch-out"
     args = [sys.executable, "generate.py", "batch", str(clinics), "--out", str(out), "--jobs",
             str(jobs), "--paper", "letter", "--paper", "a4", "--date", DATE, "--quiet", "--force"]

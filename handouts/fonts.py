@@ -57,6 +57,8 @@ class FontChain:
 
     def to_markup(self, text: str) -> str:
         """Escape `text` for a ReportLab Paragraph, switching font for runs the body font lacks."""
+        if _charmap(self.regular).issuperset(map(ord, text)):
+            return escape(text)  # the common case: the body font has every character
         out: list[str] = []
         run, run_family = "", self.regular
         for ch in text:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from functools import lru_cache
 from typing import Any
@@ -15,19 +16,21 @@ MAX_WIDTH_PX = 3 * MAX_HEIGHT_PX  # the band allows a logo up to three times as 
 
 
 def logo_reader(logo: Logo) -> Any:
-    """Return a ReportLab ImageReader for the logo, cached per file and modification time."""
-    return _reader(str(logo.path), logo.path.stat().st_mtime_ns, logo.format)
+    """Return a ReportLab ImageReader for the logo, cached by content (a chain's clinics usually
+    share one logo file, copied into each folder)."""
+    data = logo.path.read_bytes()
+    return _reader(hashlib.sha256(data).digest(), data, logo.format)
 
 
 @lru_cache(maxsize=64)
-def _reader(path: str, _mtime: int, fmt: str) -> Any:
+def _reader(_digest: bytes, data: bytes, fmt: str) -> Any:
     from PIL import Image
     from reportlab.lib.utils import ImageReader
 
-    with Image.open(path) as img:
+    with Image.open(io.BytesIO(data)) as img:
         scale = min(1.0, MAX_HEIGHT_PX / img.height, MAX_WIDTH_PX / img.width)
         if scale >= 1.0 and fmt == "JPEG":
-            return ImageReader(path)  # small enough: the JPEG data goes into the PDF as it is
+            return ImageReader(io.BytesIO(data))  # small enough: the JPEG goes in as it is
         size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
         if fmt == "JPEG":
             buf = io.BytesIO()

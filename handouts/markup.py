@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .errors import TemplateError
@@ -35,8 +35,10 @@ class _Ctx:
     width: float
 
 
+@lru_cache(maxsize=32)
 def parse_blocks(markdown: str) -> list:
-    """Parse Markdown into markdown-it block tokens (cacheable: no clinic data involved)."""
+    """Parse Markdown into markdown-it block tokens, cached: the same text comes back for every
+    paper size and for each re-layout; callers must not change the tokens."""
     return _parser().parse(markdown)
 
 
@@ -117,8 +119,7 @@ def _list(tokens: list, i: int, ctx: _Ctx, small: bool) -> tuple[list, int]:
         inline = tokens[i + 2]
         content = inline.content
         if content.startswith("[ ] ") and not ordered:
-            inline.children = _strip_prefix(inline.children, 4)
-            out.append(CheckItem(_inline(inline, ctx), ctx.styles["check"],
+            out.append(CheckItem(_inline(inline, ctx, skip=4), ctx.styles["check"],
                                  box_colour=ctx.palette.mark))
         else:
             bullet = f"{number}." if ordered else "•"
@@ -137,12 +138,6 @@ def _is_kept(items: list) -> bool:
     from reportlab.platypus import KeepTogether
 
     return len(items) == 1 and isinstance(items[0], KeepTogether)
-
-
-def _strip_prefix(children: list, n: int) -> list:
-    first = children[0]
-    first.content = first.content[n:]
-    return children
 
 
 def _table(tokens: list, i: int, ctx: _Ctx) -> tuple[Any, int]:
@@ -224,14 +219,18 @@ def _columns(inner: list, ctx: _Ctx) -> Any:
     return grid
 
 
-def _inline(tok: Any, ctx: _Ctx) -> str:
-    """Convert an inline token's children to ReportLab paragraph markup."""
+def _inline(tok: Any, ctx: _Ctx, skip: int = 0) -> str:
+    """Convert an inline token's children to ReportLab paragraph markup.
+
+    `skip` drops that many leading characters (a task list's "[ ] "); tokens are never changed,
+    so parsed Markdown can be cached and reused.
+    """
     out: list[str] = []
     bold = 0
-    for child in tok.children or []:
+    for n, child in enumerate(tok.children or []):
         kind = child.type
         if kind in ("text", "code_inline"):
-            text = ctx.chain.to_markup(child.content)
+            text = ctx.chain.to_markup(child.content[skip:] if n == 0 else child.content)
             out.append(embolden(text) if bold else text)
         elif kind in ("strong_open", "em_open"):
             bold += 1
