@@ -204,11 +204,15 @@ def _columns(inner: list, ctx: _Ctx) -> Any:
     from reportlab.platypus import Table
 
     half = (ctx.width - GUTTER) / 2
-    heights = [f.wrap(half, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in inner]
     headings = [i for i, f in enumerate(inner) if getattr(f, "is_heading", False) and i > 0]
-    cuts = headings or range(1, len(inner))
-    total = sum(heights)
-    cut = min(cuts, key=lambda i: abs(total - 2 * sum(heights[:i])), default=len(inner))
+    if len(headings) == 1:
+        cut = headings[0]  # the usual case: two sections side by side, nothing to measure
+    elif not headings:
+        cut = (len(inner) + 1) // 2  # a list (references): the first half of the items left
+    else:
+        heights = [f.wrap(half, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in inner]
+        total = sum(heights)
+        cut = min(headings, key=lambda i: abs(total - 2 * sum(heights[:i])))
     grid = Table([[inner[:cut], inner[cut:]]], colWidths=[half + GUTTER, half], hAlign="LEFT")
     grid.setStyle(table_style(ctx.chain, [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
