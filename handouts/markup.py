@@ -7,7 +7,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from .errors import TemplateError
-from .fonts import FontChain, embolden
+from .fonts import FontChain, bold_of, embolden
 from .styles import Palette, table_style
 
 BOXES = ("lead", "warning", "note")
@@ -238,10 +238,10 @@ def _inline(tok: Any, ctx: _Ctx, skip: int = 0) -> str:
             out.append(embolden(text) if bold else text)
         elif kind in ("strong_open", "em_open"):
             bold += 1
-            out.append("<b>")  # clear print: bold, never italics
+            out.append(_emphasis(ctx, opening=True))  # clear print: bold, never italics
         elif kind in ("strong_close", "em_close"):
             bold -= 1
-            out.append("</b>")
+            out.append(_emphasis(ctx, opening=False))
         elif kind == "softbreak":
             out.append(" ")
         elif kind == "hardbreak":
@@ -254,6 +254,13 @@ def _inline(tok: Any, ctx: _Ctx, skip: int = 0) -> str:
         else:
             raise _unsupported(tok if tok.map else child, ctx)
     return "".join(out)
+
+
+def _emphasis(ctx: _Ctx, opening: bool) -> str:
+    """Bold; for a body font with no bold face (the Chinese one), bold in the heading colour."""
+    if bold_of(ctx.chain.regular) != ctx.chain.regular:
+        return "<b>" if opening else "</b>"
+    return f'<b><font color="{ctx.palette.text}">' if opening else "</font></b>"
 
 
 def _para(text: str, style: Any) -> Any:
