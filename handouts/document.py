@@ -84,8 +84,14 @@ def _reviewed(meta: dict) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
+_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+
+
 def format_date(date: dt.date, lang: str) -> str:
     """Return the date written out the way the handout's language writes it."""
+    if lang == "en":  # Babel's own "long" English format, without loading its locale data
+        return f"{_EN_MONTHS[date.month - 1]} {date.day}, {date.year}"
     from babel.dates import format_date as babel_format
 
     return babel_format(date, format="long", locale=lang.replace("-", "_"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from xml.sax.saxutils import escape
 
 from .errors import RenderError, problem
 from .resources import data_dir
@@ -71,6 +70,11 @@ class FontChain:
         if run:
             out.append(_wrap(run, run_family, self.regular))
         return "".join(out)
+
+
+def escape(text: str) -> str:
+    """Escape text for ReportLab's paragraph markup (xml.sax.saxutils would import urllib)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def embolden(markup: str) -> str:

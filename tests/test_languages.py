@@ -134,3 +134,14 @@ def test_reviewed_translation_needs_reviewer(runner, make_clinic, tmp_path) -> N
     ok = runner.invoke(main, ["generate", "--clinic", str(folder), "--lang", "fr", "-o", str(tmp_path / "y.pdf")])
     assert ok.exit_code == 0
     assert "ébauche" not in pdf_text((tmp_path / "y.pdf").read_bytes())
+
+
+def test_english_dates_match_babel() -> None:
+    import datetime as dt
+
+    from babel.dates import format_date as babel_format
+
+    from handouts.document import format_date
+
+    for day in (dt.date(2026, 11, 25), dt.date(2026, 1, 1), dt.date(2027, 5, 9)):
+        assert format_date(day, "en") == babel_format(day, format="long", locale="en")
