@@ -33,9 +33,12 @@ class Outcome:
 def run_jobs(jobs: list[PlannedJob], out_dir: Path, workers: int,
              report: Callable[[Outcome], None]) -> bool:
     """Run `jobs` on `workers` processes, calling `report` per job; return False if interrupted."""
+    from . import document  # noqa: F401 - imported once here, every forked worker inherits it
     from .fonts import font_chain
+    from .markup import _parser
 
     font_chain()  # register fonts once, before forking: every worker inherits them
+    _parser()
     ctx = multiprocessing.get_context("fork")
     pending = deque(jobs)
     attempts: dict[str, int] = {}
