@@ -142,7 +142,7 @@ def _is_kept(items: list) -> bool:
 
 def _table(tokens: list, i: int, ctx: _Ctx) -> tuple[Any, int]:
     from reportlab.lib.colors import HexColor
-    from reportlab.platypus import Paragraph, Table
+    from reportlab.platypus import Table
 
     rows: list[list] = []
     while tokens[i].type != "table_close":

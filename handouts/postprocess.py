@@ -35,7 +35,7 @@ def apply_letterhead(pdf: bytes, letterhead: Path, source: object) -> bytes:
     first = writer.pages[0]
     want = (float(first.mediabox.width), float(first.mediabox.height))
     have = (float(background.mediabox.width), float(background.mediabox.height))
-    if any(abs(a - b) > SIZE_TOLERANCE for a, b in zip(want, have)):
+    if any(abs(a - b) > SIZE_TOLERANCE for a, b in zip(want, have, strict=True)):
         raise ConfigError(problem(
             source, "letterhead", f"{name!r} is {have[0]:.0f}×{have[1]:.0f} pt but the handout is "
                                   f"{want[0]:.0f}×{want[1]:.0f} pt: use a letterhead of the same paper size"))

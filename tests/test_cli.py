@@ -7,7 +7,6 @@ import io
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -182,7 +181,7 @@ def test_list(runner) -> None:
 
 def test_every_command_has_help_and_is_in_readme(runner) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name, command in main.commands.items():
+    for name in main.commands:
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0 and "Example" in result.output, name
         assert f"handouts {name}" in readme, name
