@@ -10,6 +10,7 @@ from .fonts import FontChain
 from .layout import PageInfo, PdfMeta, count_pages, frame_width, render_pdf
 from .logo import logo_reader
 from .markup import build_story
+from .memo import memoize_wraps
 from .postprocess import apply_letterhead
 from .models import Clinic
 from .styles import Palette, make_palette, make_styles
@@ -48,7 +49,7 @@ def compose(clinic: Clinic, job: HandoutJob, creator: str) -> bytes:
     pdf = b""
     for compact in (False, True):  # a text that runs long gets a second, tighter layout
         styles = make_styles(palette, chain, compact)
-        story = _story(text, job, labels, styles, palette, chain, date)
+        story = memoize_wraps(_story(text, job, labels, styles, palette, chain, date))
         pdf = render_pdf(story, page, meta)
         if count_pages(pdf) <= int(text.meta.get("max_pages", MAX_PAGES)):
             break

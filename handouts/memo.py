@@ -1,0 +1,79 @@
+"""Memo: break each paragraph into lines once per width, however often ReportLab asks.
+
+ReportLab wraps a paragraph again for every frame, table pass and keep-with-next check (about three
+times per paragraph in a handout); the lines depend only on the width, so they are kept.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from functools import cache
+from typing import Any
+
+_FUZZ = 1e-6
+
+
+# Lines of paragraphs seen in earlier documents of this process, keyed by class, text, every
+# style value, bullet and width: most of a handout's text is the same in every clinic's version.
+_SHARED: OrderedDict[tuple, tuple] = OrderedDict()
+SHARED_MAX = 2048
+
+
+class _MemoWrap:
+    """Mixin for Paragraph classes: reuse the line breaking of the same text, style and width."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        memo = self.__dict__.get("_wrap_memo")
+        if memo is None or memo[0] != availWidth:
+            key = self._memo_key(availWidth)
+            memo = _SHARED.get(key) if key is not None else None
+            if memo is None:
+                super().wrap(availWidth, availHeight)  # type: ignore[misc]
+                if availWidth < _FUZZ:
+                    return 0, 0x7FFFFFFF
+                memo = (availWidth, self.width, self._wrapWidths, self.blPara, self.height)
+                if key is not None:
+                    _SHARED[key] = memo
+                    if len(_SHARED) > SHARED_MAX:
+                        _SHARED.popitem(last=False)
+            self._wrap_memo = memo
+        _, self.width, self._wrapWidths, self.blPara, self.height = memo
+        return self.width, self.height
+
+    def _memo_key(self, width: float) -> tuple | None:
+        bullet = self.__dict__.get("bulletText")
+        if not isinstance(bullet, (str, type(None))) or not isinstance(self.__dict__.get("text"), str):
+            return None
+        return (type(self), self.text, _style_key(self.style), bullet, width)
+
+
+def _style_key(style: Any) -> str:
+    """Return every value of a paragraph style (not its name): clinics whose styles differ only
+    in colours that these words do not use still differ here, so sharing is only ever exact."""
+    key = style.__dict__.get("_memo_key")
+    if key is None:
+        values = {k: v for k, v in style.__dict__.items() if k not in ("name", "parent", "_memo_key")}
+        key = style._memo_key = repr(sorted(values.items()))
+    return key
+
+
+@cache
+def _memo_class(cls: type) -> type:
+    return type(cls.__name__, (_MemoWrap, cls), {"__module__": cls.__module__})
+
+
+def memoize_wraps(story: list) -> list:
+    """Give every paragraph of `story` (inside tables too) a wrap that remembers its lines."""
+    from reportlab.platypus import Paragraph, Table
+
+    def visit(item: Any) -> None:
+        if isinstance(item, (list, tuple)):
+            for sub in item:
+                visit(sub)
+        elif isinstance(item, Table):
+            visit(item._cellvalues)
+        elif isinstance(item, Paragraph) and not isinstance(item, _MemoWrap):
+            item.__class__ = _memo_class(type(item))
+
+    visit(story)
+    return story
