@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import os
 import signal
@@ -48,7 +49,7 @@ def run_jobs(jobs: list[PlannedJob], out_dir: Path, workers: int,
         while pending or busy:
             while pending and idle:
                 worker = idle.pop()
-                worker.give(pending.popleft())
+                worker.give(_next_job(pending, worker.last_clinic))
                 busy[worker.conn] = worker
             for ready in wait([*busy, *(w.process.sentinel for w in busy.values())]):
                 worker = busy.get(ready) or next((w for w in busy.values()
@@ -85,6 +86,16 @@ def run_jobs(jobs: list[PlannedJob], out_dir: Path, workers: int,
             worker.stop()
 
 
+def _next_job(pending: deque, last_clinic: str | None) -> PlannedJob:
+    """Prefer a job of the clinic this worker did last: its QR code and logo are still cached."""
+    if last_clinic is not None:
+        for i, planned in enumerate(itertools.islice(pending, 64)):
+            if planned.clinic_id == last_clinic:
+                del pending[i]
+                return planned
+    return pending.popleft()
+
+
 def _remove_partial(target: Path) -> None:
     for tmp in target.parent.glob(f".{target.name}.*.part"):
         tmp.unlink(missing_ok=True)
@@ -97,9 +108,11 @@ class _Worker:
         self.process.start()
         child.close()
         self.job: PlannedJob | None = None
+        self.last_clinic: str | None = None
 
     def give(self, planned: PlannedJob) -> None:
         self.job = planned
+        self.last_clinic = planned.clinic_id
         self.conn.send(planned.to_dict())
 
     def collect(self, timeout: float | None = 0) -> Outcome | None:
