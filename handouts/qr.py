@@ -81,16 +81,23 @@ def _qrencoder() -> Any:
 
 
 def draw_qr(canv: Any, data: str, x: float, y: float, size: float) -> None:
-    """Draw the QR code for `data` as a `size`-point square with its lower-left at (x, y)."""
+    """Draw the QR code for `data` as a `size`-point square with its lower-left at (x, y).
+
+    Drawn in module units (one unit per module, scaled once), so every rectangle is written with
+    small integers: a third of the bytes of the same path in points.
+    """
     modules = qr_modules(data)
     count = len(modules) + 2 * QUIET
-    box = size / count
+    canv.saveState()
+    canv.translate(x, y)
+    canv.scale(size / count, size / count)
     path = canv.beginPath()
     for r, row in enumerate(modules):
         c = 0
         for dark, run in itertools.groupby(row):
             n = len(list(run))
             if dark:
-                path.rect(x + (c + QUIET) * box, y + size - (r + QUIET + 1) * box, n * box, box)
+                path.rect(c + QUIET, count - (r + QUIET + 1), n, 1)
             c += n
     canv.drawPath(path, stroke=0, fill=1)
+    canv.restoreState()
