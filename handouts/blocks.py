@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .fonts import FontChain, embolden
+from .memo import paragraph
 from .styles import Palette, table_style
 
 BLANK_NAME = "_" * 30
@@ -15,14 +16,14 @@ def prepared_for(labels: dict, patient: str | None, date_text: str, styles: dict
                  palette: Palette, chain: FontChain) -> Any:
     """Return the 'Prepared for ___ on ___' strip: filled in, or blank lines to write on."""
     from reportlab.lib.colors import HexColor
-    from reportlab.platypus import Paragraph, Table
+    from reportlab.platypus import Table
 
     if patient:
         who, when = f"<b>{chain.to_markup(patient)}</b>", chain.to_markup(date_text)
     else:
         who, when = BLANK_NAME, BLANK_DATE
     text = f"{chain.to_markup(labels['prepared_for'])} {who}  {chain.to_markup(labels['on'])} {when}"
-    strip = Table([[Paragraph(text, styles["body"])]], colWidths=["100%"], hAlign="LEFT")
+    strip = Table([[paragraph(text, styles["body"])]], colWidths=["100%"], hAlign="LEFT")
     strip.setStyle(table_style(chain, [
         ("BOX", (0, 0), (-1, -1), 0.8, HexColor(palette.primary)),
         ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
@@ -34,9 +35,8 @@ def prepared_for(labels: dict, patient: str | None, date_text: str, styles: dict
 
 def small_line(text: str, styles: dict, chain: FontChain) -> Any:
     """Return one line of small print (content version, review date)."""
-    from reportlab.platypus import Paragraph
 
-    line = Paragraph(chain.to_markup(text), styles["small"])
+    line = paragraph(chain.to_markup(text), styles["small"])
     line.spaceBefore = 4
     return line
 
@@ -44,9 +44,10 @@ def small_line(text: str, styles: dict, chain: FontChain) -> Any:
 def notice(text: str, styles: dict, palette: Palette, chain: FontChain) -> Any:
     """Return a short boxed notice (a draft translation says so, in its own language)."""
     from reportlab.lib.colors import HexColor
-    from reportlab.platypus import Paragraph, Table
+    from reportlab.platypus import Table
 
-    box = Table([[Paragraph(f"<b>{embolden(chain.to_markup(text))}</b>", styles["notice"])]], colWidths=["100%"],
+    box = Table([[paragraph(f"<b>{embolden(chain.to_markup(text))}</b>", styles["notice"])]],
+                colWidths=["100%"],
                 hAlign="LEFT")
     box.setStyle(table_style(chain, [
         ("BACKGROUND", (0, 0), (-1, -1), HexColor(palette.warning_tint)),

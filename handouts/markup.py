@@ -8,6 +8,7 @@ from typing import Any
 
 from .errors import TemplateError
 from .fonts import FontChain, bold_of, embolden
+from .memo import paragraph
 from .styles import Palette, table_style
 
 BOXES = ("lead", "warning", "note")
@@ -103,7 +104,6 @@ def _unsupported(tok: Any, ctx: _Ctx) -> TemplateError:
 
 
 def _list(tokens: list, i: int, ctx: _Ctx, small: bool) -> tuple[list, int]:
-    from reportlab.platypus import Paragraph
 
     ordered = tokens[i].type == "ordered_list_open"
     close = tokens[i].type.replace("_open", "_close")
@@ -124,7 +124,7 @@ def _list(tokens: list, i: int, ctx: _Ctx, small: bool) -> tuple[list, int]:
         else:
             bullet = f"{number}." if ordered else "•"
             style = ctx.styles["small_item" if small else "item"]
-            out.append(Paragraph(_inline(inline, ctx), style, bulletText=bullet))
+            out.append(paragraph(_inline(inline, ctx), style, bullet))
         number += 1
         i += 5
     if out and isinstance(out[0], _check_item_class()):
@@ -265,15 +265,14 @@ def _emphasis(ctx: _Ctx, opening: bool) -> str:
 
 def _para(text: str, style: Any) -> Any:
     """Return a paragraph; bold styles wrap their text in <b> so fallback-font runs are bold too."""
-    from reportlab.platypus import Paragraph
 
     bold = style.fontName.endswith("-Bold")
-    return Paragraph(f"<b>{embolden(text)}</b>" if bold else text, style)
+    return paragraph(f"<b>{embolden(text)}</b>" if bold else text, style)
 
 
 def CheckItem(text: str, style: Any, box_colour: str) -> Any:  # noqa: N802 - flowable factory
     """Return a paragraph with an empty check box drawn in its bullet area."""
-    return _check_item_class()(text, style, box_colour)
+    return paragraph(text, style, cls=_check_item_class(), box_colour=box_colour)
 
 
 @cache
@@ -282,8 +281,8 @@ def _check_item_class() -> type:
     from reportlab.platypus import Paragraph
 
     class CheckItemParagraph(Paragraph):
-        def __init__(self, text: str, style: Any, box_colour: str) -> None:
-            super().__init__(text, style)
+        def __init__(self, text: str, style: Any, box_colour: str, **kwargs: Any) -> None:
+            super().__init__(text, style, **kwargs)
             self._box_colour = HexColor(box_colour)
 
         def draw(self) -> None:

@@ -77,3 +77,26 @@ def memoize_wraps(story: list) -> list:
 
     visit(story)
     return story
+
+
+# Parsed paragraph markup, keyed by text, every style value and bullet: the handout's fixed text
+# is the same in every clinic's version, and ReportLab's markup parser is a third of its work.
+_PARSED: OrderedDict[tuple, tuple] = OrderedDict()
+
+
+def paragraph(text: str, style: Any, bullet_text: str | None = None, cls: type | None = None,
+              **extra: Any) -> Any:
+    """Return `cls(text, style, …)` (a Paragraph), reusing the parse of an identical paragraph."""
+    from reportlab.platypus import Paragraph
+
+    cls = cls or Paragraph
+    key = (cls, text, _style_key(style), bullet_text)
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        para = cls(text, style, bulletText=bullet_text, **extra)
+        _PARSED[key] = (para.frags, para.bulletText)
+        if len(_PARSED) > SHARED_MAX:
+            _PARSED.popitem(last=False)
+        return para
+    frags, bullet = parsed
+    return cls(text, style, bulletText=bullet, frags=frags, **extra)
