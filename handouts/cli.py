@@ -92,6 +92,9 @@ def generate(output: str | None, password: str | None, **selection: Any) -> None
     written = run(HandoutJob(**selection), output, password)
     if written.path is not None:
         click.echo(f"Wrote {written.path} ({written.size // 1024} KB)", err=True)
+    if written.pages > 2:
+        click.echo(f"Note: this handout runs to {written.pages} pages (a clinic version names "
+                   "every practitioner; --practitioner ID gives a two-page version)", err=True)
 
 
 @main.command("list")

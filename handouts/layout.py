@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from .errors import RenderError
 from .fonts import FontChain, bold_of
 from .models import Clinic
 from .qr import draw_qr
@@ -62,6 +63,7 @@ def render_pdf(story: list, page: PageInfo, meta: PdfMeta) -> bytes:
     """Lay out `story` on branded pages and return the PDF bytes."""
     from reportlab import rl_config
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+    from reportlab.platypus.doctemplate import LayoutError
 
     rl_config.useA85 = 0  # ASCII85 makes every stream 25 % larger; PDFs are binary anyway
 
@@ -86,7 +88,11 @@ def render_pdf(story: list, page: PageInfo, meta: PdfMeta) -> bytes:
     label = page.labels["page"]
     canvasmaker = partial(_canvas_class(), date=meta.date,
                           number=lambda canv, n, total: _draw_page_number(canv, page, label, n, total))
-    doc.build(story, canvasmaker=canvasmaker)
+    try:
+        doc.build(story, canvasmaker=canvasmaker)
+    except LayoutError as err:  # one block taller than a page: say so, never a traceback
+        raise RenderError(f"the handout cannot be laid out: a block is taller than a page "
+                          f"({' '.join(str(err).split())[:120]}…)") from err
     return buf.getvalue()
 
 

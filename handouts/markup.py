@@ -200,20 +200,24 @@ def _box(name: str, inner: list, ctx: _Ctx) -> Any:
 
 
 def _columns(inner: list, ctx: _Ctx) -> Any:
-    """Set `inner` in two columns, split where the two heights come closest."""
+    """Set `inner` in two columns.
+
+    Sections (each starting at a heading) go side by side in pairs, one table row per pair, so a
+    long run of sections (a clinic with many practitioners) can break between rows across pages.
+    Without headings (a list, such as the references) the first half of the items goes left.
+    """
     from reportlab.platypus import Table
 
     half = (ctx.width - GUTTER) / 2
-    headings = [i for i, f in enumerate(inner) if getattr(f, "is_heading", False) and i > 0]
-    if len(headings) == 1:
-        cut = headings[0]  # the usual case: two sections side by side, nothing to measure
-    elif not headings:
-        cut = (len(inner) + 1) // 2  # a list (references): the first half of the items left
+    starts = [0] + [i for i, f in enumerate(inner) if getattr(f, "is_heading", False) and i > 0]
+    if len(starts) > 1:
+        sections = [inner[a:b] for a, b in zip(starts, [*starts[1:], len(inner)], strict=True)]
     else:
-        heights = [f.wrap(half, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in inner]
-        total = sum(heights)
-        cut = min(headings, key=lambda i: abs(total - 2 * sum(heights[:i])))
-    grid = Table([[inner[:cut], inner[cut:]]], colWidths=[half + GUTTER, half], hAlign="LEFT")
+        cut = (len(inner) + 1) // 2
+        sections = [inner[:cut], inner[cut:]]
+    rows = [[sections[k], sections[k + 1] if k + 1 < len(sections) else []]
+            for k in range(0, len(sections), 2)]
+    grid = Table(rows, colWidths=[half + GUTTER, half], hAlign="LEFT")
     grid.setStyle(table_style(ctx.chain, [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), GUTTER),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .config import load_clinic
 from .jobs import HandoutJob, build_handout, file_name
+from .layout import count_pages
 from .output import resolve_output, write_pdf
 from .templating import available, template_status
 
@@ -15,6 +16,7 @@ from .templating import available, template_status
 class Written:
     path: Path | None  # None: written to stdout
     size: int
+    pages: int
 
 
 def generate(job: HandoutJob, output: str | None, password: str | None = None) -> Written:
@@ -27,7 +29,7 @@ def generate(job: HandoutJob, output: str | None, password: str | None = None) -
         data = encrypt(data, password)
     path = resolve_output(output, file_name(clinic, job))
     write_pdf(path, data)
-    return Written(path, len(data))
+    return Written(path, len(data), count_pages(data))
 
 
 def describe(clinic_dir: str) -> list[str]:

@@ -199,3 +199,26 @@ def test_clinic_template_override_is_sandboxed(runner, make_clinic, tmp_path) ->
     (own / "en.md.j2").write_text(source + "{{ clinic.__class__.__mro__ }}", encoding="utf-8")
     result = generate(runner, "--clinic", str(folder), "-o", str(out))
     assert result.exit_code == 1 and "unsafe" in result.output
+
+
+def test_many_practitioners_run_onto_more_pages_cleanly(runner, make_clinic, tmp_path) -> None:
+    people = "".join(f'''
+[[practitioners]]
+id = "p{i}"
+name = "Practitioner {i} With A Long Name"
+title = "Registered Physiotherapist"
+credentials = ["B.Sc. Physiotherapy", "FCAMPT", "Certified IMS practitioner"]
+registration = "PT-{i:05d}"
+college = "College of Health and Care Professionals of BC"
+needling_authorized = true
+''' for i in range(12))
+    folder = make_clinic(replace={"\n[[practitioners]]\nid = \"jo-no-needles\"": people + "\n[[practitioners]]\nid = \"jo-no-needles\""})
+    out = tmp_path / "big.pdf"
+    result = generate(runner, "--clinic", str(folder), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    pages = len(PdfReader(out).pages)
+    assert pages > 2 and f"Note: this handout runs to {pages} pages" in result.output
+    text = pdf_text(out.read_bytes())
+    assert all(f"Practitioner {i} With A Long Name" in text for i in range(12))
+    one = generate(runner, "--clinic", str(folder), "--practitioner", "p7", "-o", str(tmp_path / "one.pdf"))
+    assert "Note:" not in one.output and len(PdfReader(tmp_path / "one.pdf").pages) == 2
