@@ -160,6 +160,7 @@ def needs_fresh_process(lang: str) -> bool:
     Seen with ReportLab 5.1 + uharfbuzz: shaping records glyphs in state that outlives a
     document, so a Punjabi PDF made after another one differs in a few glyph advances from the
     same PDF made first. A batch gives such jobs a fresh worker, so `generate` and `batch`
-    (any --jobs) write identical bytes.
+    (any --jobs) write identical bytes. (Workers are forked: a program that shapes text itself
+    before calling run_batch passes that state on to them.)
     """
     return lang.split("-")[0] in _SHAPED

@@ -22,9 +22,9 @@ LANGUAGES = {
             "Esta traducción es un borrador"], "AtkinsonHyperlegible"),
     "vi": (["Hãy cho chúng tôi biết trước", "Trang 1/2", "Đi cấp cứu ngay",
             "Bản dịch này là bản nháp"], "NotoSans"),
-    "zh-Hant": (["如有以下情況，請先告訴我們", "第 1 頁，共 2 頁", "立即求醫", "此翻譯為初稿"],
+    "zh-Hant": (["如有以下情況，請先告訴我們", "第 1 頁，共 2 頁", "立即求醫", "本譯文為草稿"],
                 "WenQuanYi"),
-    "zh-Hans": (["如有以下情况，请先告诉我们", "第 1 页，共 2 页", "立即就医", "此翻译为初稿"],
+    "zh-Hans": (["如有以下情况，请先告诉我们", "第 1 页，共 2 页", "立即就医", "本译文为草稿"],
                 "WenQuanYi"),
     "pa": (["ਪਹਿਲਾਂ ਸਾਨੂੰ ਦੱਸੋ", "ਸਫ਼ਾ 1 / 2"], "NotoSansGurmukhi"),
 }
