@@ -63,8 +63,12 @@ def main() -> None:
     """Clinic-branded patient handouts as PDFs.
 
     \b
-    Example:
+    Examples:
       handouts generate --clinic examples/clinics/harbour-physio -o out/
+      handouts print --clinic examples/clinics/harbour-physio --for "Alex Doe"
+      handouts email --clinic examples/clinics/harbour-physio --practitioner sam-taylor \\
+          --to patient@example.com
+      handouts batch examples/clinics --out out
     """
 
 
