@@ -48,10 +48,12 @@ def build_message(clinic: Clinic, job: HandoutJob, pdf: bytes, to: str, draft: b
     lines += ["", labels["email_closing"], clinic.name, clinic.phone]
     msg = EmailMessage()
     msg["Subject"] = labels["email_subject"]  # never the patient's name
-    msg["From"] = clinic.smtp.sender if clinic.smtp else (clinic.email or "")
+    sender = clinic.smtp.sender if clinic.smtp else clinic.email
+    if sender:  # without one, the mail program fills in the user's own address
+        msg["From"] = sender
     msg["To"] = to
     msg["Date"] = format_datetime(dt.datetime.fromisoformat(f"{job.date}T09:00:00+00:00"))
-    msg["Message-ID"] = make_msgid(domain=(msg["From"].split("@")[-1] or None) if msg["From"] else None)
+    msg["Message-ID"] = make_msgid(domain=sender.split("@")[-1] if sender else None)
     if draft:
         msg["X-Unsent"] = "1"  # Outlook opens the .eml as a draft ready to send
     msg.set_content("\n".join(lines))
