@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+
+from . import blocks
 from .errors import TemplateError
-from .fonts import check_glyphs, font_chain
+from .fonts import FontChain, check_glyphs, font_chain
 from .jobs import HandoutJob, explain_credentials, select_practitioners
-from .fonts import FontChain
 from .layout import PageInfo, PdfMeta, count_pages, frame_width, render_pdf
 from .logo import logo_reader
 from .markup import build_story
 from .memo import memoize_wraps
-from .postprocess import apply_letterhead
 from .models import Clinic
+from .postprocess import apply_letterhead
 from .styles import Palette, make_palette, make_styles
 from .templating import (RenderedHandout, glossary, render_handout, select_template,
                          translation_status)
-from . import blocks
 
 MAX_PAGES = 2  # a template may set max_pages in its front matter
 LABELS = ("page", "prepared_for", "on", "book_online", "phone", "email", "version",
@@ -72,17 +72,34 @@ def _story(text: RenderedHandout, job: HandoutJob, labels: dict, styles: dict, p
     return story
 
 
+# The {placeholders} each label may use.
+_PLACEHOLDERS = {"page": {"page": 1, "pages": 2}, "version": {"version": "1", "reviewed": "x"}}
+
+
 def _labels(meta: dict, source: str) -> dict:
     labels = meta.get("labels", {})
     missing = [key for key in LABELS if not isinstance(labels.get(key), str)]
     if missing:
         raise TemplateError(f"{source}: front matter: [labels] lacks {', '.join(missing)}")
+    for key in LABELS:
+        try:
+            labels[key].format(**_PLACEHOLDERS.get(key, {}))
+        except (KeyError, IndexError, ValueError) as err:
+            raise TemplateError(f"{source}: front matter: labels.{key}: unknown or broken "
+                                f"placeholder ({err})") from err
+    _reviewed(meta, source)
     return labels
 
 
-def _reviewed(meta: dict) -> dt.date:
+def _reviewed(meta: dict, source: object = "") -> dt.date:
     value = meta.get("reviewed")
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise TemplateError(f"{source}: front matter: reviewed: {value!r} is not a date like "
+                            "2026-11-01") from None
 
 
 _EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",

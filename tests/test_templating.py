@@ -24,3 +24,23 @@ def test_search_path_puts_the_clinic_first(tmp_path) -> None:
     assert dirs[0] == tmp_path / "templates" and dirs[-1].name == "templates"
     found = available(tmp_path)
     assert found["custom-handout"] == ["en"] and "ims-vs-acupuncture" in found
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ('page = "Page {page} of {pages}"', 'page = "Page {pag} of {pages}"', "labels.page: unknown or broken placeholder"),
+    ('reviewed = "2026-11-01"', 'reviewed = "soon"', "reviewed: 'soon' is not a date like 2026-11-01"),
+    ('draft_notice = ', 'draft_notic = ', "[labels] lacks draft_notice"),
+])
+def test_broken_front_matter_is_a_clean_error(runner, make_clinic, tmp_path, old, new, expected) -> None:
+    from conftest import ROOT
+
+    from handouts.cli import main
+
+    folder = make_clinic()
+    own = folder / "templates" / "ims-vs-acupuncture"
+    own.mkdir(parents=True)
+    source = (ROOT / "templates/ims-vs-acupuncture/en.md.j2").read_text(encoding="utf-8")
+    assert old in source
+    (own / "en.md.j2").write_text(source.replace(old, new, 1), encoding="utf-8")
+    result = runner.invoke(main, ["generate", "--clinic", str(folder), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 1 and expected in result.output and "Traceback" not in result.output
