@@ -89,6 +89,8 @@ def render_handout(clinic_folder: Path | None, name: str, context: dict) -> Rend
         raise TemplateError(f"{err.filename or name}: line {err.lineno}: {err.message}") from err
     except (JinjaError, SecurityError) as err:
         raise TemplateError(f"{_where(err, name)}: {err}") from err
+    except UnicodeDecodeError as err:
+        raise TemplateError(f"{name}: is not UTF-8 text (byte {err.start})") from err
     source = env.get_template(name).filename or name
     match = _FRONT.match(text)
     if not match:
@@ -141,7 +143,10 @@ def read_front_matter(clinic_folder: Path | None, handout: str, lang: str) -> tu
     for root in template_dirs(clinic_folder):
         path = root / handout / f"{lang}{SUFFIX}"
         if path.is_file():
-            match = _FRONT.match(path.read_text(encoding="utf-8"))
+            try:
+                match = _FRONT.match(path.read_text(encoding="utf-8"))
+            except UnicodeDecodeError as err:
+                raise TemplateError(f"{path}: is not UTF-8 text (byte {err.start})") from err
             try:
                 return (tomllib.loads(match.group(1)) if match else {}), path
             except tomllib.TOMLDecodeError as err:

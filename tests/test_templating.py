@@ -44,3 +44,14 @@ def test_broken_front_matter_is_a_clean_error(runner, make_clinic, tmp_path, old
     (own / "en.md.j2").write_text(source.replace(old, new, 1), encoding="utf-8")
     result = runner.invoke(main, ["generate", "--clinic", str(folder), "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 1 and expected in result.output and "Traceback" not in result.output
+
+
+def test_template_that_is_not_utf8(runner, make_clinic, tmp_path) -> None:
+    from handouts.cli import main
+
+    folder = make_clinic()
+    own = folder / "templates" / "ims-vs-acupuncture"
+    own.mkdir(parents=True)
+    (own / "en.md.j2").write_bytes(b"+++\ntitle = \"\xff\xfe\"\n+++\n# x\n")
+    result = runner.invoke(main, ["generate", "--clinic", str(folder), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 1 and "is not UTF-8 text" in result.output and "Traceback" not in result.output
