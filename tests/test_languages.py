@@ -26,7 +26,9 @@ LANGUAGES = {
                 "WenQuanYi"),
     "zh-Hans": (["如有以下情况，请先告诉我们", "第 1 页，共 2 页", "立即就医", "本译文为草稿"],
                 "WenQuanYi"),
-    "pa": (["ਪਹਿਲਾਂ ਸਾਨੂੰ ਦੱਸੋ", "ਸਫ਼ਾ 1 / 2"], "NotoSansGurmukhi"),
+    # Shaped Gurmukhi: text extraction gives the i-sign (ਿ) in visual order and loses some
+    # conjunct glyphs, so the phrases are ones whose shaped glyphs map back to the same text.
+    "pa": (["ਗਰਭਵਤੀ ਹੋ ਜਾਂ ਹੋ ਸਕਦੇ ਹੋ", "ਸਫ਼ਾ 1 / 2", "ਤੁਰੰਤ"], "NotoSansGurmukhi"),
 }
 CLINICS = {"harbour-physio": ("Harbourview Physiotherapy (sample clinic)", "Sam Taylor"),
            "maple-needle-clinic": ("Maple & Pine Needle Clinic (sample clinic)", "Chen Wei 陈伟")}
@@ -42,11 +44,8 @@ def test_language_renders(lang: str, clinic: str, paper: str) -> None:
     assert reader.trailer["/Root"]["/Lang"] == lang
     text = squash(pdf_text(data))
     phrases, family = LANGUAGES[lang]
-    if lang == "pa":  # extraction of shaped Gurmukhi reorders vowel signs: check the PDF text layer exists
-        assert squash("IMS") in text
-    else:
-        for phrase in phrases:
-            assert squash(phrase) in text, phrase
+    for phrase in phrases:
+        assert squash(phrase) in text, phrase
     clinic_name, person = CLINICS[clinic]
     assert squash(clinic_name) in text and squash(person) in text
     fonts = pdf_fonts(data)
