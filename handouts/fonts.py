@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -42,6 +43,11 @@ class FontChain:
     def bold(self) -> str:
         return bold_of(self.families[0])
 
+    @property
+    def symbols(self) -> str:
+        """The family that draws list bullets and numbers ("•" is not in every script's font)."""
+        return self.family_for("•") or self.regular
+
     def family_for(self, ch: str) -> str | None:
         """Return the first family that has a glyph for `ch`."""
         code = ord(ch)
@@ -54,22 +60,58 @@ class FontChain:
         """Return the first character of `text` no font of the chain can draw."""
         return next((ch for ch in text if not ch.isspace() and self.family_for(ch) is None), None)
 
+    def runs(self, text: str) -> list[tuple[str, str]]:
+        """Split `text` into (run, family) by script and font.
+
+        Letters take the first family that has them, marks the family of their base, and
+        neutral characters (spaces, digits, punctuation) the family of the letters before them
+        (after them at the start) when it has them: "PT-00000" in a Punjabi line is drawn
+        wholly in the Latin font, and a comma after Gurmukhi in the Gurmukhi one.
+        """
+        families = _assign_families(self, text)
+        out: list[tuple[str, str]] = []
+        for ch, family in zip(text, families, strict=True):
+            if out and out[-1][1] == family:
+                out[-1] = (out[-1][0] + ch, family)
+            else:
+                out.append((ch, family))
+        return out
+
     def to_markup(self, text: str) -> str:
         """Escape `text` for a ReportLab Paragraph, switching font for runs the body font lacks."""
         if _charmap(self.regular).issuperset(map(ord, text)):
             return escape(text)  # the common case: the body font has every character
-        out: list[str] = []
-        run, run_family = "", self.regular
-        for ch in text:
-            family = self.regular if ch.isspace() else (self.family_for(ch) or self.regular)
-            if family != run_family and run:
-                out.append(_wrap(run, run_family, self.regular))
-                run = ""
-            run += ch
-            run_family = family
-        if run:
-            out.append(_wrap(run, run_family, self.regular))
-        return "".join(out)
+        return "".join(_wrap(run, family, self.regular) for run, family in self.runs(text))
+
+
+def _is_letter(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LM"
+
+
+def _assign_families(chain: FontChain, text: str) -> list[str]:
+    body = chain.regular
+    families: list[str | None] = []
+    for ch in text:
+        if not _is_letter(ch):
+            families.append(None)
+        elif unicodedata.category(ch)[0] == "M" and families and families[-1] \
+                and ord(ch) in _charmap(families[-1]):
+            families.append(families[-1])  # a mark stays with its base
+        else:
+            families.append(chain.family_for(ch) or body)
+    after: list[str | None] = [None] * len(text)
+    following = None
+    for i in range(len(text) - 1, -1, -1):
+        after[i] = following
+        following = families[i] or following
+    previous = None
+    for i, ch in enumerate(text):  # neutrals: the letters before, else after, else any font
+        if families[i] is None:
+            code = ord(ch)
+            families[i] = next((f for f in (previous, after[i], body) if f and code in _charmap(f)),
+                               None) or chain.family_for(ch) or body
+        previous = families[i]
+    return families  # type: ignore[return-value]
 
 
 def escape(text: str) -> str:
@@ -89,22 +131,17 @@ def _wrap(run: str, family: str, body: str) -> str:
     return text if family == body else f'<font face="{family}">{text}</font>'
 
 
-# Full-width punctuation that must never start a line. ReportLab's kinsoku list has the
-# ideographic comma and full stop but not these (seen: a "？" wrapped to the start of a line).
-_NEVER_START = "，．！？：；）》〉」』】〕｝％"
-
-
 @cache
 def font_chain(lang: str = "en") -> FontChain:
     """Register the body font of `lang` (once per process) and return its font chain."""
+    from .textops import install
+
+    install()
     base = lang.split("-")[0]
     if base in _CJK_WRAP:
-        from reportlab.lib import textsplit
-        from reportlab.platypus import paragraph
+        from .cjkwrap import install as install_cjk
 
-        for module in (textsplit, paragraph):  # both keep their own copy of the list
-            missing = "".join(ch for ch in _NEVER_START if ch not in module.ALL_CANNOT_START)
-            module.ALL_CANNOT_START += missing
+        install_cjk()
     body = _LANGUAGE_BODY.get(base, BODY_FAMILY)
     register_family(body)
     order = (body, *(family for family in _FAMILIES if family != body))
@@ -112,8 +149,8 @@ def font_chain(lang: str = "en") -> FontChain:
 
 
 def bold_of(family: str) -> str:
-    """Return the registered bold face of `family` (the regular one if it has no bold)."""
-    return f"{family}-Bold" if _FAMILIES[family][1] else family
+    """Return the registered bold face of `family` (a stroked bold if the family has none)."""
+    return f"{family}-Bold"
 
 
 @cache
@@ -129,6 +166,11 @@ def register_family(family: str) -> None:
     bold_name = bold_of(family)
     if bold:
         pdfmetrics.registerFont(TTFont(bold_name, str(root / bold)))
+    else:  # no bold face (the CJK font): the regular glyphs, filled and stroked
+        from .textops import add_stroked_bold
+
+        pdfmetrics._fonts[bold_name] = pdfmetrics.getFont(family)
+        add_stroked_bold(bold_name)
     for is_bold in (0, 1):
         for italic in (0, 1):
             addMapping(family, is_bold, italic, bold_name if is_bold else family)

@@ -10,17 +10,13 @@ from functools import cache
 from typing import Any
 
 from .errors import RenderError
-from .fonts import FontChain, bold_of
+from . import furniture
+from .fonts import FontChain
+from .furniture import BAND_FIRST, BAND_LATER, BOTTOM, MARGIN, QR_TILE
 from .models import Clinic
-from .qr import draw_qr
 from .styles import INK, Palette
 
 PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898)}
-MARGIN = 42.0       # left and right
-BOTTOM = 28.0       # baseline of the footer line
-BAND_FIRST = 86.0   # header band of page 1: logo, name, address, booking QR
-BAND_LATER = 26.0
-QR_TILE = 70.0
 
 
 @dataclass(frozen=True)
@@ -34,13 +30,6 @@ class PageInfo:
     paper: str
     logo: Any  # a reportlab ImageReader, or None
     letterhead: bool = False  # page 1 goes on the clinic's letterhead: no header band there
-
-    def contact_line(self) -> str:
-        c, lab = self.clinic, self.labels
-        parts = [c.name, f"{lab['phone']} {c.phone}"]
-        parts += [f"{lab['email']} {c.email}"] if c.email else []
-        parts += [c.website.removeprefix("https://").rstrip("/")] if c.website else []
-        return "  ·  ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -69,7 +58,8 @@ def render_pdf(story: list, page: PageInfo, meta: PdfMeta) -> bytes:
 
     width, height = PAGE_SIZES[page.paper]
     inner = width - 2 * MARGIN
-    bottom = BOTTOM + 22
+    footer = furniture.footer_lines(page.chain, footer_items(page), inner - 75, page.clinic.source)
+    bottom = BOTTOM + 22 + (len(footer) - 1) * furniture.FOOTER_LEADING
     first = Frame(MARGIN, bottom, inner, height - BAND_FIRST - 14 - bottom, id="first",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     later = Frame(MARGIN, bottom, inner, height - BAND_LATER - 18 - bottom, id="later",
@@ -116,102 +106,115 @@ def _decorate(canv: Any, page: PageInfo, first: bool) -> None:
     if first:
         _first_band(canv, page, width, height)
     else:
-        _draw_text(canv, chain, MARGIN, height - band + 9, clinic.name, bold=True, size=11)
+        room = width - 2 * MARGIN
+        name = furniture.ellipsize(chain, clinic.name, 11, room, True)
+        furniture.draw_line(canv, chain, MARGIN, height - band + 9, furniture.Line(name, 11, True))
     _footer(canv, page, width)
     canv.restoreState()
+
+
+def footer_items(page: PageInfo) -> list[tuple[str, str]]:
+    """The footer's items with their keys: name, the address lines the header leaves out,
+    phone, e-mail, website."""
+    c, lab = page.clinic, page.labels
+    items = [("name", c.name)]
+    rest = c.address if page.letterhead else c.address[header_address_lines(page):]
+    items += [(f"address[{i}]", line) for i, line in enumerate(rest, len(c.address) - len(rest))]
+    items.append(("phone", f"{lab['phone']} {c.phone}"))
+    items += [("email", f"{lab['email']} {c.email}")] if c.email else []
+    items += [("website", c.website.removeprefix("https://").rstrip("/"))] if c.website else []
+    return items
 
 
 def _footer(canv: Any, page: PageInfo, width: float) -> None:
     from reportlab.lib.colors import HexColor
 
+    lines = furniture.footer_lines(page.chain, footer_items(page), width - 2 * MARGIN - 75,
+                                   page.clinic.source)
+    top = BOTTOM + (len(lines) - 1) * furniture.FOOTER_LEADING
     canv.setStrokeColor(HexColor(page.palette.primary))
     canv.setLineWidth(0.8)
-    canv.line(MARGIN, BOTTOM + 12, width - MARGIN, BOTTOM + 12)
+    canv.line(MARGIN, top + 12, width - MARGIN, top + 12)
     canv.setFillColor(HexColor("#333333"))
-    _draw_text(canv, page.chain, MARGIN, BOTTOM, page.contact_line(), size=9,
-               max_width=width - 2 * MARGIN - 75)
+    for n, line in enumerate(lines):
+        furniture.draw_line(canv, page.chain, MARGIN, top - n * furniture.FOOTER_LEADING, line)
+
+
+def band_room(page: PageInfo) -> tuple[float, float]:
+    """Return the x where page 1's band text starts and the width it has."""
+    width = PAGE_SIZES[page.paper][0]
+    x = MARGIN
+    if page.logo is not None:
+        x += furniture.logo_box(*page.logo.getSize(), page.clinic.source)[0] + 8 + 14
+    right = width - MARGIN - (QR_TILE + 12 if page.clinic.booking_url else 0)
+    return x, right - x
+
+
+def header_address_lines(page: PageInfo) -> int:
+    """How many address lines the band shows: all on one line if they fit at 9 pt, else one."""
+    room = band_room(page)[1]
+    joined = ", ".join(page.clinic.address)
+    return len(page.clinic.address) if furniture.fit_size(page.chain, joined, 11, room, False) \
+        else 1
+
+
+def band_lines(page: PageInfo, room: float) -> list[furniture.Line]:
+    """The text of page 1's band: name (one or two lines), address, booking link."""
+    clinic, chain, labels = page.clinic, page.chain, page.labels
+    lines = furniture.name_lines(chain, clinic.name, room, clinic.source)
+    shown = ", ".join(clinic.address[:header_address_lines(page)])
+    lines.append(furniture.fitted_line(chain, shown, 11, room, False, clinic.source,
+                                       "address[0]"))
+    if clinic.booking_url:
+        link = f"{labels['book_online']}: {clinic.booking_url.removeprefix('https://')}"
+        lines.append(furniture.fitted_line(chain, link, 11, room, True, clinic.source,
+                                           "booking_url"))
+    else:
+        lines.append(furniture.fitted_line(chain, f"{labels['phone']} {clinic.phone}", 11, room,
+                                           True, clinic.source, "phone"))
+    return lines
 
 
 def _first_band(canv: Any, page: PageInfo, width: float, height: float) -> None:
     """Page 1 band: logo tile, clinic name and address; booking QR code with its link."""
     from reportlab.lib.colors import HexColor
 
-    clinic, chain, labels = page.clinic, page.chain, page.labels
-    top, x = height, MARGIN
+    clinic = page.clinic
     if page.logo is not None:
-        x = _draw_logo(canv, page.logo, MARGIN, top - BAND_FIRST + 12, BAND_FIRST - 24) + 14
+        _draw_logo(canv, page, MARGIN, height - BAND_FIRST + 12)
         canv.setFillColor(HexColor(page.palette.on_primary))
-    right = width - MARGIN - (QR_TILE + 12 if clinic.booking_url else 0)
-    room = right - x
-    _draw_text(canv, chain, x, top - 32, clinic.name, bold=True, size=20, max_width=room)
-    _draw_text(canv, chain, x, top - 50, ", ".join(clinic.address), size=11, max_width=room)
+    x, room = band_room(page)
+    lines = band_lines(page, room)
+    steps = [line.size * 1.22 for line in lines]
+    y = height - (BAND_FIRST - sum(steps)) / 2 - lines[0].size * 0.95
+    for line, step in zip(lines, steps, strict=True):
+        furniture.draw_line(canv, page.chain, x, y, line)
+        y -= step
     if clinic.booking_url:
-        link = f"{labels['book_online']}: {clinic.booking_url.removeprefix('https://')}"
-        _draw_text(canv, chain, x, top - 68, link, size=11, bold=True, max_width=room)
-        tile_x, tile_y = width - MARGIN - QR_TILE, top - BAND_FIRST + (BAND_FIRST - QR_TILE) / 2
-        canv.setFillColor(HexColor("#FFFFFF"))
-        canv.roundRect(tile_x, tile_y, QR_TILE, QR_TILE, 4, stroke=0, fill=1)
-        canv.setFillColor(HexColor("#000000"))
-        draw_qr(canv, clinic.booking_url, tile_x + 1, tile_y + 1, QR_TILE - 2)
-        canv.linkURL(clinic.booking_url, (tile_x, tile_y, tile_x + QR_TILE, tile_y + QR_TILE))
-    else:
-        _draw_text(canv, chain, x, top - 68, f"{labels['phone']} {clinic.phone}", size=11,
-                   bold=True, max_width=room)
+        furniture.draw_qr_tile(canv, clinic.booking_url, width - MARGIN - QR_TILE,
+                               height - BAND_FIRST + (BAND_FIRST - QR_TILE) / 2)
 
 
-def _draw_logo(canv: Any, logo: Any, x: float, y: float, box: float) -> float:
-    """Draw the logo on a white tile `box` high; return the tile's right edge."""
+def _draw_logo(canv: Any, page: PageInfo, x: float, y: float) -> float:
+    """Draw the logo on a white tile in the band; return the tile's right edge."""
     from reportlab.lib.colors import white
 
-    iw, ih = logo.getSize()
-    h = box - 8
-    w = min(h * iw / ih, 3 * h)
-    h = w * ih / iw
-    tile_w = w + 8
+    box = furniture.LOGO_BOX
+    w, h = furniture.logo_box(*page.logo.getSize(), page.clinic.source)
     canv.setFillColor(white)
-    canv.roundRect(x, y, tile_w, box, 4, stroke=0, fill=1)
-    canv.drawImage(logo, x + 4, y + (box - h) / 2, w, h)
-    return x + tile_w
-
-
-def _draw_text(canv: Any, chain: FontChain, x: float, y: float, text: str, size: float,
-               bold: bool = False, max_width: float | None = None) -> None:
-    """Draw one line, switching to a fallback font for characters the body font lacks."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    base = chain.bold if bold else chain.regular
-    runs = _runs(chain, text, base, bold)
-    total = sum(stringWidth(t, f, size) for t, f in runs)
-    if max_width and total > max_width:
-        size = size * max_width / total
-    for run, font in runs:
-        canv.setFont(font, size)
-        canv.drawString(x, y, run, shaping=chain.shaping)
-        x += stringWidth(run, font, size)
-
-
-def _runs(chain: FontChain, text: str, base: str, bold: bool) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for ch in text:
-        family = chain.family_for(ch) if not ch.isspace() else None
-        font = base if family in (None, chain.regular) else (bold_of(family) if bold else family)
-        if out and out[-1][1] == font:
-            out[-1] = (out[-1][0] + ch, font)
-        else:
-            out.append((ch, font))
-    return out
+    canv.roundRect(x, y, w + 8, box, 4, stroke=0, fill=1)
+    canv.drawImage(page.logo, x + 4, y + (box - h) / 2, w, h)
+    return x + w + 8
 
 
 def _draw_page_number(canv: Any, page: PageInfo, label: str, number: int, total: int) -> None:
     from reportlab.lib.colors import HexColor
-    from reportlab.pdfbase.pdfmetrics import stringWidth
 
     width, _ = PAGE_SIZES[page.paper]
-    text = label.format(page=number, pages=total)
+    line = furniture.Line(label.format(page=number, pages=total), 9, True)
     canv.setFillColor(HexColor(INK))
-    runs = _runs(page.chain, text, page.chain.bold, bold=True)
-    x = width - MARGIN - sum(stringWidth(t, f, 9) for t, f in runs)
-    _draw_text(canv, page.chain, x, BOTTOM, text, size=9, bold=True)
+    x = width - MARGIN - furniture.text_width(page.chain, line.text, 9, True)
+    furniture.draw_line(canv, page.chain, x, BOTTOM, line)
 
 
 @cache

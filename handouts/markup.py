@@ -7,7 +7,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from .errors import TemplateError
-from .fonts import FontChain, bold_of, embolden
+from .fonts import FontChain, embolden
 from .memo import paragraph
 from .styles import Palette, table_style
 
@@ -261,10 +261,8 @@ def _inline(tok: Any, ctx: _Ctx, skip: int = 0) -> str:
 
 
 def _emphasis(ctx: _Ctx, opening: bool) -> str:
-    """Bold; for a body font with no bold face (the Chinese one), bold in the heading colour."""
-    if bold_of(ctx.chain.regular) != ctx.chain.regular:
-        return "<b>" if opening else "</b>"
-    return f'<b><font color="{ctx.palette.text}">' if opening else "</font></b>"
+    """Bold in every language (the CJK font's bold is stroked): weight, never colour alone."""
+    return "<b>" if opening else "</b>"
 
 
 def _para(text: str, style: Any) -> Any:

@@ -97,7 +97,7 @@ def make_styles(palette: Palette, chain: FontChain, compact: bool = False) -> di
     ink, heading = HexColor(INK), HexColor(palette.text)
     body = ParagraphStyle("body", fontName=chain.regular, fontSize=BODY_SIZE, leading=LEADING,
                           textColor=ink, spaceAfter=1.5 if compact else 4,
-                          bulletFontName=chain.regular,
+                          bulletFontName=chain.symbols,
                           wordWrap="CJK" if chain.cjk else None, shaping=int(chain.shaping))
     bold = chain.bold
     return {

@@ -1,0 +1,169 @@
+"""Page furniture: the header band and the footer, fitted to the page with a 9 pt floor.
+
+Nothing here is drawn smaller than 9 pt. A long clinic name first gets smaller (down to 14 pt),
+then takes two lines; the header shows the first address line and the footer the rest; the logo is
+fitted in a box with a minimum height. What still does not fit is a RenderError naming the key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import RenderError, problem
+from .fonts import FontChain, bold_of
+from .qr import draw_qr
+from .shaping import shape_line
+
+MIN_SIZE = 9.0
+MARGIN = 42.0
+BOTTOM = 28.0       # baseline of the (last) footer line
+BAND_FIRST = 86.0
+BAND_LATER = 26.0
+QR_TILE = 70.0
+LOGO_BOX = 62.0     # the white tile's height in the band
+LOGO_MAX_W = 150.0  # a wide logo may take more, down to LOGO_MIN_H high
+LOGO_WIDE_W = 250.0
+LOGO_MIN_H = 22.0
+LOGO_MIN_RATIO = 0.4  # width / height: taller logos would be slivers
+FOOTER_LEADING = 11.0
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of furniture text: what, at what size, bold or not, and the key it comes from."""
+
+    text: str
+    size: float
+    bold: bool = False
+
+
+def text_width(chain: FontChain, text: str, size: float, bold: bool = False) -> float:
+    """Return the drawn width of `text` (shaped where the script needs it)."""
+    return sum(shape_line(run, font, size)[1] for run, font in _font_runs(chain, text, bold))
+
+
+def draw_line(canv: Any, chain: FontChain, x: float, y: float, line: Line) -> float:
+    """Draw one line, each script run in its own font; return its width."""
+    start = x
+    for run, font in _font_runs(chain, line.text, line.bold):
+        shaped, width = shape_line(run, font, line.size)
+        canv.setFont(font, line.size)
+        canv.drawString(x, y, shaped)
+        x += width
+    return x - start
+
+
+def _font_runs(chain: FontChain, text: str, bold: bool) -> list[tuple[str, str]]:
+    return [(run, bold_of(family) if bold else family) for run, family in chain.runs(text)]
+
+
+def fit_size(chain: FontChain, text: str, size: float, room: float, bold: bool,
+             floor: float = MIN_SIZE) -> float | None:
+    """Return the largest size from `size` down to `floor` at which `text` fits `room`."""
+    width = text_width(chain, text, size, bold)
+    if width <= room:
+        return size
+    smaller = size * room / width
+    return smaller if smaller >= floor else None
+
+
+def wrap_words(chain: FontChain, text: str, size: float, room: float, bold: bool,
+               separator: str = " ") -> list[str]:
+    """Break `text` at `separator` into lines no wider than `room` (a word too long stays)."""
+    lines: list[str] = []
+    for word in text.split(separator):
+        trial = f"{lines[-1]}{separator}{word}" if lines else word
+        if lines and text_width(chain, trial, size, bold) <= room:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    return lines
+
+
+def name_lines(chain: FontChain, name: str, room: float, source: object) -> list[Line]:
+    """The clinic name for the band: 20 pt down to 14 pt on one line, else two lines."""
+    size = fit_size(chain, name, 20, room, True, floor=14)
+    if size is not None:
+        return [Line(name, size, True)]
+    for size in (15.0, 13.0, 11.0):
+        lines = wrap_words(chain, name, size, room, True)
+        if len(lines) <= 2 and all(text_width(chain, t, size, True) <= room for t in lines):
+            return [Line(t, size, True) for t in lines]
+    raise RenderError(problem(source, "name", f"{name!r} is too long for the header "
+                                              "(two lines of 11 pt); shorten it"))
+
+
+def fitted_line(chain: FontChain, text: str, size: float, room: float, bold: bool,
+                source: object, key: str) -> Line:
+    """One line at `size`, made smaller down to 9 pt to fit; else an error naming `key`."""
+    fitted = fit_size(chain, text, size, room, bold)
+    if fitted is None:
+        raise RenderError(problem(source, key, f"{text!r} is too long to print at 9 pt or more "
+                                               f"in {room:.0f} pt; shorten it"))
+    return Line(text, fitted, bold)
+
+
+def footer_lines(chain: FontChain, items: list[tuple[str, str]], room: float,
+                 source: object) -> list[Line]:
+    """The footer: items joined by " · " on one or two 9 pt lines, broken between items."""
+    lines: list[str] = []
+    for key, text in items:
+        if text_width(chain, text, MIN_SIZE) > room:
+            raise RenderError(problem(source, key, f"{text!r} is too long for the footer at 9 pt; "
+                                                   "shorten it"))
+        trial = f"{lines[-1]}  ·  {text}" if lines else text
+        if lines and text_width(chain, trial, MIN_SIZE) <= room:
+            lines[-1] = trial
+        else:
+            lines.append(text)
+    if len(lines) > 2:
+        raise RenderError(problem(source, "address", "the contact details need more than two "
+                                                     "footer lines; shorten the address"))
+    return [Line(t, MIN_SIZE) for t in lines]
+
+
+def logo_box(width_px: int, height_px: int, source: object) -> tuple[float, float]:
+    """Return the logo's drawn (width, height) in points, fitted with a minimum height."""
+    ratio = width_px / height_px
+    if ratio < LOGO_MIN_RATIO:
+        raise RenderError(problem(source, "logo", f"the logo is {width_px}×{height_px} pixels: "
+                                                  "too tall and narrow to read in the header "
+                                                  "(at most 2.5 times as high as wide)"))
+    h = LOGO_BOX - 8
+    w = h * ratio
+    if w > LOGO_MAX_W:
+        w = LOGO_MAX_W
+        h = w / ratio
+        if h < LOGO_MIN_H:
+            h = LOGO_MIN_H
+            w = h * ratio
+    if w > LOGO_WIDE_W:
+        raise RenderError(problem(source, "logo", f"the logo is {width_px}×{height_px} pixels: "
+                                                  "too wide and flat to read in the header "
+                                                  "(at most about 11 times as wide as high)"))
+    return w, h
+
+
+def draw_qr_tile(canv: Any, url: str, x: float, y: float) -> None:
+    """Draw the booking QR code on a white tile, linked to `url`."""
+    from reportlab.lib.colors import HexColor
+
+    canv.setFillColor(HexColor("#FFFFFF"))
+    canv.roundRect(x, y, QR_TILE, QR_TILE, 4, stroke=0, fill=1)
+    canv.setFillColor(HexColor("#000000"))
+    draw_qr(canv, url, x + 1, y + 1, QR_TILE - 2)
+    canv.linkURL(url, (x, y, x + QR_TILE, y + QR_TILE))
+
+
+def ellipsize(chain: FontChain, text: str, size: float, room: float, bold: bool) -> str:
+    """Return `text`, cut at a word with "…" if it is wider than `room` (running headers)."""
+    if text_width(chain, text, size, bold) <= room:
+        return text
+    words = text.split(" ")
+    while len(words) > 1:
+        words.pop()
+        trial = " ".join(words) + "…"
+        if text_width(chain, trial, size, bold) <= room:
+            return trial
+    return words[0]

@@ -1,0 +1,69 @@
+"""Text operators: what ReportLab's text object writes around glyphs.
+
+Two things ReportLab cannot say by itself, added where it writes text:
+- `/Span << /ActualText … >> BDC … EMC` around shaped glyphs, so copy, search and screen readers
+  get the characters, in logical order, that the glyphs stand for;
+- a stroked ("synthetic") bold for a font with no bold face (the Chinese one): fill and stroke in
+  the text colour, so emphasis is weight, never colour alone.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+# Font names drawn as stroked bold → stroke width as a fraction of the type size.
+_STROKED: dict[str, float] = {}
+STROKE = 0.045
+
+
+def add_stroked_bold(font_name: str) -> None:
+    """Draw text set in `font_name` (an alias of a regular face) as stroked bold."""
+    _STROKED[font_name] = STROKE
+
+
+def _utf16_hex(text: str) -> str:
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+def _rgb_op(colour: Any, op: str) -> str:
+    from reportlab.lib.colors import toColor
+
+    try:
+        r, g, b = toColor(colour).rgb()
+    except (TypeError, ValueError, AttributeError):
+        r = g = b = 0.0
+    return f"{r:.4g} {g:.4g} {b:.4g} {op}"
+
+
+@cache
+def install() -> None:
+    """Put the run-by-run shaper and the two text additions into ReportLab (once per process)."""
+    from reportlab.pdfgen import canvas, textobject
+    from reportlab.platypus import paragraph
+
+    from .shaping import shape_frag_word
+
+    paragraph.shapeFragWord = shape_frag_word
+    canvas.shapeFragWord = shape_frag_word
+    original = textobject.PDFTextObject._formatText
+
+    def format_text(self: Any, text: str) -> str:
+        code = original(self, text)
+        pieces = getattr(text, "__pieces__", None)
+        if pieces is not None:
+            actual = "".join(pieces)
+            if actual != str(text):
+                code = f"/Span <</ActualText {_utf16_hex(actual)}>> BDC {code} EMC"
+        stroke = _STROKED.get(self._fontname)
+        if stroke and code:
+            # The stroke takes the text colour; line width and stroke colour are put back after,
+            # since the canvas believes they are unchanged (a table rule drawn next uses them).
+            canv = self._canvas
+            fill = getattr(self, "_fillColorObj", None) or canv._fillColorObj
+            width = stroke * (self._fontsize or 0)
+            code = (f"2 Tr {width:.3f} w {_rgb_op(fill, 'RG')} {code} 0 Tr "
+                    f"{canv._lineWidth:.3f} w {_rgb_op(canv._strokeColorObj, 'RG')}")
+        return code
+
+    textobject.PDFTextObject._formatText = format_text
