@@ -23,20 +23,25 @@ LABELS = ("page", "prepared_for", "on", "book_online", "phone", "email", "versio
           "draft_notice")
 
 
-def compose(clinic: Clinic, job: HandoutJob, creator: str) -> bytes:
-    """Build the PDF for a resolved job."""
+def render_text(clinic: Clinic, job: HandoutJob) -> RenderedHandout:
+    """Return the handout's Markdown and front matter for a resolved job (glyphs checked)."""
     assert job.lang and job.paper
     people = select_practitioners(clinic, job.practitioner)
-    chain = font_chain(job.lang)
     fields = clinic.text_fields({p.id for p in people})
     if job.patient:
         fields.append(("--for", job.patient))
-    check_glyphs(fields, clinic.source, chain)
+    check_glyphs(fields, clinic.source, font_chain(job.lang))
     name = select_template(clinic.folder, job.handout, job.lang)
     people = explain_credentials(clinic, people, glossary(job.lang))
     context = {"clinic": clinic, "practitioners": people,
                "practitioner": people[0] if job.practitioner else None, "lang": job.lang}
-    text = render_handout(clinic.folder, name, context)
+    return render_handout(clinic.folder, name, context)
+
+
+def compose(clinic: Clinic, job: HandoutJob, creator: str) -> bytes:
+    """Build the PDF for a resolved job."""
+    text = render_text(clinic, job)
+    chain = font_chain(job.lang)
     labels = _labels(text.meta, text.source)
     palette = make_palette(clinic.brand.primary, clinic.brand.accent)
     date = dt.date.fromisoformat(job.date)

@@ -27,6 +27,7 @@ LOGO_WIDE_W = 250.0
 LOGO_MIN_H = 22.0
 LOGO_MIN_RATIO = 0.4  # width / height: taller logos would be slivers
 FOOTER_LEADING = 11.0
+FOOTER_MAX_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -82,16 +83,17 @@ def wrap_words(chain: FontChain, text: str, size: float, room: float, bold: bool
 
 
 def name_lines(chain: FontChain, name: str, room: float, source: object) -> list[Line]:
-    """The clinic name for the band: 20 pt down to 14 pt on one line, else two lines."""
+    """The clinic name for the band: 20 pt down to 14 pt on one line, else two lines (three
+    beside a wide logo) of 15 to 11 pt."""
     size = fit_size(chain, name, 20, room, True, floor=14)
     if size is not None:
         return [Line(name, size, True)]
-    for size in (15.0, 13.0, 11.0):
+    for size, most in ((15.0, 2), (13.0, 2), (11.0, 2), (11.0, 3)):
         lines = wrap_words(chain, name, size, room, True)
-        if len(lines) <= 2 and all(text_width(chain, t, size, True) <= room for t in lines):
+        if len(lines) <= most and all(text_width(chain, t, size, True) <= room for t in lines):
             return [Line(t, size, True) for t in lines]
     raise RenderError(problem(source, "name", f"{name!r} is too long for the header "
-                                              "(two lines of 11 pt); shorten it"))
+                                              "(three lines of 11 pt); shorten it"))
 
 
 def fitted_line(chain: FontChain, text: str, size: float, room: float, bold: bool,
@@ -106,7 +108,7 @@ def fitted_line(chain: FontChain, text: str, size: float, room: float, bold: boo
 
 def footer_lines(chain: FontChain, items: list[tuple[str, str]], room: float,
                  source: object) -> list[Line]:
-    """The footer: items joined by " · " on one or two 9 pt lines, broken between items."""
+    """The footer: items joined by " · " on up to three 9 pt lines, broken between items."""
     lines: list[str] = []
     for key, text in items:
         if text_width(chain, text, MIN_SIZE) > room:
@@ -117,9 +119,9 @@ def footer_lines(chain: FontChain, items: list[tuple[str, str]], room: float,
             lines[-1] = trial
         else:
             lines.append(text)
-    if len(lines) > 2:
-        raise RenderError(problem(source, "address", "the contact details need more than two "
-                                                     "footer lines; shorten the address"))
+    if len(lines) > FOOTER_MAX_LINES:
+        raise RenderError(problem(source, "address", "the contact details need more than three "
+                                                     "footer lines at 9 pt; shorten the address"))
     return [Line(t, MIN_SIZE) for t in lines]
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .errors import RenderError
+from .errors import RenderError, problem
 from . import furniture
 from .fonts import FontChain
 from .furniture import BAND_FIRST, BAND_LATER, BOTTOM, MARGIN, QR_TILE
@@ -17,6 +17,7 @@ from .models import Clinic
 from .styles import INK, Palette
 
 PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898)}
+LINE_STEP = 1.2  # baseline to baseline in the band, as a multiple of the type size
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ def render_pdf(story: list, page: PageInfo, meta: PdfMeta) -> bytes:
     width, height = PAGE_SIZES[page.paper]
     inner = width - 2 * MARGIN
     footer = furniture.footer_lines(page.chain, footer_items(page), inner - 75, page.clinic.source)
+    band_lines(page, band_room(page)[1])  # a name or address that cannot fit fails here, cleanly
     bottom = BOTTOM + 22 + (len(footer) - 1) * furniture.FOOTER_LEADING
     first = Frame(MARGIN, bottom, inner, height - BAND_FIRST - 14 - bottom, id="first",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
@@ -114,10 +116,10 @@ def _decorate(canv: Any, page: PageInfo, first: bool) -> None:
 
 
 def footer_items(page: PageInfo) -> list[tuple[str, str]]:
-    """The footer's items with their keys: name, the address lines the header leaves out,
-    phone, e-mail, website."""
+    """The footer's items with their keys: the address lines the header leaves out, phone,
+    e-mail, website (the clinic's name is in the band of every page)."""
     c, lab = page.clinic, page.labels
-    items = [("name", c.name)]
+    items: list[tuple[str, str]] = []
     rest = c.address if page.letterhead else c.address[header_address_lines(page):]
     items += [(f"address[{i}]", line) for i, line in enumerate(rest, len(c.address) - len(rest))]
     items.append(("phone", f"{lab['phone']} {c.phone}"))
@@ -166,12 +168,21 @@ def band_lines(page: PageInfo, room: float) -> list[furniture.Line]:
     lines.append(furniture.fitted_line(chain, shown, 11, room, False, clinic.source,
                                        "address[0]"))
     if clinic.booking_url:
-        link = f"{labels['book_online']}: {clinic.booking_url.removeprefix('https://')}"
-        lines.append(furniture.fitted_line(chain, link, 11, room, True, clinic.source,
-                                           "booking_url"))
+        label, url = f"{labels['book_online']}:", clinic.booking_url.removeprefix("https://")
+        if furniture.fit_size(chain, f"{label} {url}", 11, room, True):
+            lines.append(furniture.fitted_line(chain, f"{label} {url}", 11, room, True,
+                                               clinic.source, "booking_url"))
+        else:  # the link on a line of its own under its label
+            lines.append(furniture.Line(label, 11, True))
+            lines.append(furniture.fitted_line(chain, url, 11, room, True, clinic.source,
+                                               "booking_url"))
     else:
         lines.append(furniture.fitted_line(chain, f"{labels['phone']} {clinic.phone}", 11, room,
                                            True, clinic.source, "phone"))
+    if sum(line.size * LINE_STEP for line in lines) > BAND_FIRST - 10:
+        raise RenderError(problem(clinic.source, "name", "the clinic's name, address and booking "
+                                                         "link do not fit in the header; shorten "
+                                                         "the name"))
     return lines
 
 
@@ -185,7 +196,7 @@ def _first_band(canv: Any, page: PageInfo, width: float, height: float) -> None:
         canv.setFillColor(HexColor(page.palette.on_primary))
     x, room = band_room(page)
     lines = band_lines(page, room)
-    steps = [line.size * 1.22 for line in lines]
+    steps = [line.size * LINE_STEP for line in lines]
     y = height - (BAND_FIRST - sum(steps)) / 2 - lines[0].size * 0.95
     for line, step in zip(lines, steps, strict=True):
         furniture.draw_line(canv, page.chain, x, y, line)

@@ -16,9 +16,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from .glyphtext import PRIVATE_BASE
+
 # Scripts whose letters reorder, join or stack: their runs are shaped, the rest drawn as is.
 _SHAPED_RANGES = ((0x0900, 0x0D80),)  # Devanagari … Malayalam (Gurmukhi is U+0A00–U+0A7F)
-_PRIVATE_BASE = 0xE000
 _FEATURES = {"kern": True, "liga": True}
 
 
@@ -99,14 +100,23 @@ def _code_for(font: Any, gid: int) -> int:
     chars = face.glyphToChar.get(gid)
     if chars:
         return chars[0]
-    code = _PRIVATE_BASE + gid
+    code = PRIVATE_BASE + gid
     while face.charToGlyph.get(code, gid) != gid:  # a font that uses the private area itself
         code += 0x1000
     if code not in face.charToGlyph:
+        from .glyphtext import remember
+
         face.charToGlyph[code] = gid
         face.glyphToChar.setdefault(gid, []).append(code)
         face.charWidths[code] = face._pdfScale(face.hmetrics[gid][0])
+        name = face.name.decode("latin-1") if isinstance(face.name, bytes) else face.name
+        remember(name + _subfont(face), font.face.filename, code, gid)
     return code
+
+
+def _subfont(face: Any) -> str:
+    extra = getattr(face, "subfontNameX", b"")
+    return extra.decode("latin-1") if isinstance(extra, bytes) else extra
 
 
 def shape_run(text: str, font_name: str) -> Any:

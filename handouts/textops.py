@@ -39,13 +39,16 @@ def _rgb_op(colour: Any, op: str) -> str:
 @cache
 def install() -> None:
     """Put the run-by-run shaper and the two text additions into ReportLab (once per process)."""
+    from reportlab.pdfbase import ttfonts
     from reportlab.pdfgen import canvas, textobject
     from reportlab.platypus import paragraph
 
+    from .glyphtext import to_unicode_cmap
     from .shaping import shape_frag_word
 
     paragraph.shapeFragWord = shape_frag_word
     canvas.shapeFragWord = shape_frag_word
+    ttfonts.makeToUnicodeCMap = to_unicode_cmap
     original = textobject.PDFTextObject._formatText
 
     def format_text(self: Any, text: str) -> str:

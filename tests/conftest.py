@@ -70,11 +70,32 @@ def make_clinic(tmp_path: Path):
 
 
 def pdf_text(data: bytes) -> str:
-    """Return the text of every page, whitespace collapsed."""
-    from pypdf import PdfReader
+    """Return the text of every page, whitespace collapsed, as PDFium reads it (it honours
+    /ActualText, as screen readers and copy/paste do; pypdf does not)."""
+    import pypdfium2 as pdfium
 
-    reader = PdfReader(io.BytesIO(data))
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    pdf = pdfium.PdfDocument(data)
+    try:
+        pages = [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    finally:
+        pdf.close()
+    return " ".join(" ".join(text.replace("\ufffe", "").split()) for text in pages)
+
+
+def sample_jobs(papers: tuple[str, ...] = ("letter", "a4")) -> list[tuple[str, str | None, str, str]]:
+    """Every sample clinic × version (clinic, each practitioner who needles) × language × paper."""
+    import tomllib
+
+    jobs = []
+    for folder in SAMPLE_CLINICS:
+        data = tomllib.loads((folder / "clinic.toml").read_text(encoding="utf-8"))
+        people = [None] + [p["id"] for p in data["practitioners"]
+                           if p.get("needling_authorized", p.get("profession"))]
+        own = (data.get("paper", "letter"),) if "letterhead" in data else papers
+        for lang in data.get("languages", ["en"]):
+            for paper in own:
+                jobs += [(folder.name, who, lang, paper) for who in people]
+    return jobs
 
 
 def squash(text: str) -> str:

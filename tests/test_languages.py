@@ -26,9 +26,10 @@ LANGUAGES = {
                 "WenQuanYi"),
     "zh-Hans": (["如有以下情况，请先告诉我们", "第 1 页，共 2 页", "立即就医", "本译文为草稿"],
                 "WenQuanYi"),
-    # Shaped Gurmukhi: text extraction gives the i-sign (ਿ) in visual order and loses some
-    # conjunct glyphs, so the phrases are ones whose shaped glyphs map back to the same text.
-    "pa": (["ਗਰਭਵਤੀ ਹੋ ਜਾਂ ਹੋ ਸਕਦੇ ਹੋ", "ਸਫ਼ਾ 1 / 2", "ਤੁਰੰਤ"], "NotoSansGurmukhi"),
+    # Shaped Gurmukhi, with the i-sign (ਿ) drawn before its letter and stacked signs (ੀਂ): the
+    # text layer still reads in logical order (/ActualText), so any phrase can be checked.
+    "pa": (["ਗਰਭਵਤੀ ਹੋ ਜਾਂ ਹੋ ਸਕਦੇ ਹੋ", "ਸਫ਼ਾ 1 / 2", "ਤੁਰੰਤ", "ਤਿੰਨ", "ਨਹੀਂ", "ਸਿਖਲਾਈ"],
+           "NotoSansGurmukhi"),
 }
 CLINICS = {"harbour-physio": ("Harbourview Physiotherapy (sample clinic)", "Sam Taylor"),
            "maple-needle-clinic": ("Maple & Pine Needle Clinic (sample clinic)", "Chen Wei 陈伟")}
