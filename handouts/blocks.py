@@ -38,6 +38,7 @@ def small_line(text: str, styles: dict, chain: FontChain) -> Any:
 
     line = paragraph(chain.to_markup(text), styles["small"])
     line.spaceBefore = 4
+    line.is_small_print = True
     return line
 
 

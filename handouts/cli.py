@@ -97,8 +97,9 @@ def generate(output: str | None, password: str | None, **selection: Any) -> None
     if written.path is not None:
         click.echo(f"Wrote {written.path} ({written.size // 1024} KB)", err=True)
     if written.pages > 2:
-        click.echo(f"Note: this handout runs to {written.pages} pages (a clinic version names "
-                   "every practitioner; --practitioner ID gives a two-page version)", err=True)
+        why = ("it names every practitioner; --practitioner ID gives a two-page version"
+               if not selection.get("practitioner") else "shorten the practitioner's credentials")
+        click.echo(f"Note: this handout runs to {written.pages} pages ({why})", err=True)
 
 
 @main.command("list")

@@ -19,6 +19,7 @@ from .templating import (RenderedHandout, glossary, render_handout, select_templ
                          translation_status)
 
 MAX_PAGES = 2  # a template may set max_pages in its front matter
+FIT_LEVELS = (0, 1, 2, 3)  # normal, compact spacing, three reference columns, smaller headings
 LABELS = ("page", "prepared_for", "on", "book_online", "phone", "email", "version",
           "draft_notice")
 
@@ -40,6 +41,11 @@ def render_text(clinic: Clinic, job: HandoutJob) -> RenderedHandout:
 
 def compose(clinic: Clinic, job: HandoutJob, creator: str) -> bytes:
     """Build the PDF for a resolved job."""
+    return compose_traced(clinic, job, creator)[0]
+
+
+def compose_traced(clinic: Clinic, job: HandoutJob, creator: str) -> tuple[bytes, list]:
+    """Build the PDF for a resolved job; also return its layout trace (page, block kind)."""
     text = render_text(clinic, job)
     chain = font_chain(job.lang)
     labels = _labels(text.meta, text.source)
@@ -51,16 +57,35 @@ def compose(clinic: Clinic, job: HandoutJob, creator: str) -> bytes:
                    subject=str(text.meta.get("subject", "")),
                    keywords=", ".join(text.meta.get("keywords", [])), lang=job.lang,
                    date=f"D:{date:%Y%m%d}000000+00'00'", creator=creator)
-    pdf = b""
-    for compact in (False, True):  # a text that runs long gets a second, tighter layout
-        styles = make_styles(palette, chain, compact)
+    limit = int(text.meta.get("max_pages", MAX_PAGES))
+    best: tuple | None = None
+    for level in FIT_LEVELS:  # a text that runs long is laid out again, tighter
+        styles = make_styles(palette, chain, level)
         story = memoize_wraps(_story(text, job, labels, styles, palette, chain, date))
-        pdf = render_pdf(story, page, meta)
-        if count_pages(pdf) <= int(text.meta.get("max_pages", MAX_PAGES)):
+        trace: list = []
+        pdf = render_pdf(story, page, meta, trace)
+        score = (max(count_pages(pdf) - limit, 0), len(page_faults(trace)))
+        if best is None or score < best[0]:
+            best = (score, pdf, trace)
+        if score == (0, 0):
             break
+    _, pdf, trace = best
     if clinic.letterhead is not None:
         pdf = apply_letterhead(pdf, clinic.letterhead, clinic.source)
-    return pdf
+    return pdf, trace
+
+
+def page_faults(trace: list[tuple[int, str]]) -> list[str]:
+    """Return the page-balance rules a layout breaks: a heading ending a page, or a last page
+    holding nothing but references and small print."""
+    faults = []
+    for (page, kind), (next_page, _) in zip(trace, trace[1:]):
+        if kind == "heading" and next_page != page:
+            faults.append(f"a heading ends page {page}")
+    last = trace[-1][0] if trace else 0
+    if last > 1 and all(kind in ("references", "small") for p, kind in trace if p == last):
+        faults.append(f"page {last} holds only references")
+    return faults
 
 
 def _story(text: RenderedHandout, job: HandoutJob, labels: dict, styles: dict, palette: Palette,

@@ -49,8 +49,9 @@ def frame_width(paper: str) -> float:
     return PAGE_SIZES[paper][0] - 2 * MARGIN
 
 
-def render_pdf(story: list, page: PageInfo, meta: PdfMeta) -> bytes:
-    """Lay out `story` on branded pages and return the PDF bytes."""
+def render_pdf(story: list, page: PageInfo, meta: PdfMeta, trace: list | None = None) -> bytes:
+    """Lay out `story` on branded pages and return the PDF bytes; `trace` (if given) receives
+    (page number, kind) for each block drawn, kind being heading, references, small or body."""
     from reportlab import rl_config
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
     from reportlab.platypus.doctemplate import LayoutError
@@ -77,6 +78,8 @@ def render_pdf(story: list, page: PageInfo, meta: PdfMeta) -> bytes:
                      autoNextPageTemplate="later"),
         PageTemplate("later", [later], onPage=lambda c, d: _decorate(c, page, first=False)),
     ])
+    if trace is not None:
+        doc.afterFlowable = lambda flowable: trace.append((doc.page, block_kind(flowable)))
     label = page.labels["page"]
     canvasmaker = partial(_canvas_class(), date=meta.date,
                           number=lambda canv, n, total: _draw_page_number(canv, page, label, n, total))
@@ -86,6 +89,15 @@ def render_pdf(story: list, page: PageInfo, meta: PdfMeta) -> bytes:
         raise RenderError(f"the handout cannot be laid out: a block is taller than a page "
                           f"({' '.join(str(err).split())[:120]}…)") from err
     return buf.getvalue()
+
+
+def block_kind(flowable: Any) -> str:
+    """Return what a drawn block is, for the page-balance rules."""
+    if getattr(flowable, "is_heading", False):
+        return "heading"
+    if type(flowable).__name__ == "BalancedColumns" or getattr(flowable, "is_references", False):
+        return "references"
+    return "small" if getattr(flowable, "is_small_print", False) else "body"
 
 
 def _decorate(canv: Any, page: PageInfo, first: bool) -> None:
@@ -147,7 +159,8 @@ def band_room(page: PageInfo) -> tuple[float, float]:
     width = PAGE_SIZES[page.paper][0]
     x = MARGIN
     if page.logo is not None:
-        x += furniture.logo_box(*page.logo.getSize(), page.clinic.source)[0] + 8 + 14
+        logo = page.clinic.logo
+        x += furniture.logo_box(logo.width, logo.height, page.clinic.source)[0] + 8 + 14
     right = width - MARGIN - (QR_TILE + 12 if page.clinic.booking_url else 0)
     return x, right - x
 
@@ -211,7 +224,8 @@ def _draw_logo(canv: Any, page: PageInfo, x: float, y: float) -> float:
     from reportlab.lib.colors import white
 
     box = furniture.LOGO_BOX
-    w, h = furniture.logo_box(*page.logo.getSize(), page.clinic.source)
+    logo = page.clinic.logo
+    w, h = furniture.logo_box(logo.width, logo.height, page.clinic.source)
     canv.setFillColor(white)
     canv.roundRect(x, y, w + 8, box, 4, stroke=0, fill=1)
     canv.drawImage(page.logo, x + 4, y + (box - h) / 2, w, h)

@@ -84,7 +84,9 @@ def _blocks(tokens: list, i: int, ctx: _Ctx, role: str, until: str | None,
             name = tok.type[len("container_"):-len("_open")]
             small = in_refs or name == "references"
             inner, i = _blocks(tokens, i + 1, ctx, name, f"container_{name}_close", small)
-            if name in ("columns", "references"):
+            if name == "references":
+                out.append(_reference_columns(inner, ctx))
+            elif name == "columns":
                 out.append(_columns(inner, ctx))
             else:
                 out.append(_box(name, inner, ctx))
@@ -225,6 +227,16 @@ def _columns(inner: list, ctx: _Ctx) -> Any:
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]))
     return grid
+
+
+def _reference_columns(inner: list, ctx: _Ctx) -> Any:
+    """Set the references in balanced columns that may break across pages, read column by
+    column."""
+    from reportlab.platypus.flowables import BalancedColumns
+
+    return BalancedColumns(inner, nCols=ctx.styles["reference_columns"], needed=30,
+                           leftPadding=0, rightPadding=0, innerPadding=GUTTER,
+                           topPadding=0, bottomPadding=0, name="references")
 
 
 def _inline(tok: Any, ctx: _Ctx, skip: int = 0) -> str:

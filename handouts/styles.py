@@ -85,12 +85,15 @@ def make_palette(primary: str, accent: str = "") -> Palette:
 
 
 @cache
-def make_styles(palette: Palette, chain: FontChain, compact: bool = False) -> dict:
+def make_styles(palette: Palette, chain: FontChain, level: int = 0) -> dict:
     """Return the paragraph styles of a handout, keyed by role.
 
-    `compact` keeps the type size and leading but tightens the space between blocks: it is the
-    second try for a text that runs past its page limit (longer languages, many practitioners).
+    `level` 1 (compact) keeps the type size and leading but tightens the space between blocks:
+    the second try for a text that runs past its page limit (longer languages, many
+    practitioners); level 2 (dense) also sets the references in three columns; level 3 (tight)
+    also makes the title, headings and lead smaller (body text stays 12 pt on 15 pt).
     """
+    compact, tight = level >= 1, level >= 3
     from reportlab.lib.colors import HexColor
     from reportlab.lib.styles import ParagraphStyle
 
@@ -102,16 +105,19 @@ def make_styles(palette: Palette, chain: FontChain, compact: bool = False) -> di
     bold = chain.bold
     return {
         "pad": 0.5 if compact else 1.0,  # scales the padding of tables and boxes
+        "reference_columns": 3 if level >= 2 else 2,
         "body": body,
-        "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=21, leading=25,
-                                textColor=heading, spaceAfter=3 if compact else 6),
-        "h2": ParagraphStyle("h2", parent=body, fontName=bold, fontSize=14.5, leading=18,
-                             textColor=heading, spaceBefore=2 if compact else 5, spaceAfter=1 if compact else 2,
-                             keepWithNext=1),
-        "h3": ParagraphStyle("h3", parent=body, fontName=bold, fontSize=12.5, leading=16,
-                             textColor=ink, spaceBefore=3, spaceAfter=1, keepWithNext=1),
-        "lead": ParagraphStyle("lead", parent=body, fontName=bold, fontSize=13.5, leading=17.5,
-                               spaceAfter=0),
+        "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=18 if tight else 21,
+                                leading=22 if tight else 25, textColor=heading,
+                                spaceAfter=3 if compact else 6),
+        "h2": ParagraphStyle("h2", parent=body, fontName=bold, fontSize=13.5 if tight else 14.5,
+                             leading=16.5 if tight else 18, textColor=heading,
+                             spaceBefore=(1 if tight else 2) if compact else 5,
+                             spaceAfter=1 if compact else 2, keepWithNext=1),
+        "h3": ParagraphStyle("h3", parent=body, fontName=bold, fontSize=12.5, leading=15 if tight else 16,
+                             textColor=ink, spaceBefore=1 if tight else 3, spaceAfter=1, keepWithNext=1),
+        "lead": ParagraphStyle("lead", parent=body, fontName=bold, fontSize=12.5 if tight else 13.5,
+                               leading=16 if tight else 17.5, spaceAfter=0),
         "item": ParagraphStyle("item", parent=body, leftIndent=15, bulletIndent=3, spaceAfter=1),
         "check": ParagraphStyle("check", parent=body, leftIndent=19, bulletIndent=1, spaceAfter=1),
         "cell": ParagraphStyle("cell", parent=body, leading=14, spaceAfter=0),
