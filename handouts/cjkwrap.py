@@ -109,6 +109,24 @@ def split_cjk(frags: list, maxWidths: list, calcBounds: Any, encoding: str = "ut
     return ParaLines(kind=1, lines=lines)
 
 
+def word_split(text: str, maxWidths: list, fontName: str, fontSize: float,  # noqa: N803
+               encoding: str = "utf8") -> list[tuple[float, str]]:
+    """Replacement for ReportLab's `wordSplit` (a one-font CJK paragraph) with the rules above."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if isinstance(text, bytes):
+        text = text.decode(encoding)
+    widths = [stringWidth(ch, fontName, fontSize) for ch in text]
+    limits = list(maxWidths) if isinstance(maxWidths, (list, tuple)) else [maxWidths]
+    cuts = [0, *break_points(list(text), widths, limits, [False] * len(text)), len(text)]
+    lines = []
+    for n, (a, b) in enumerate(zip(cuts, cuts[1:])):
+        line = text[a:b].rstrip(" ")
+        limit = limits[min(n, len(limits) - 1)]
+        lines.append((limit - sum(widths[a:a + len(line)]), line))
+    return lines
+
+
 @cache
 def install() -> None:
     """Make ReportLab's paragraphs break CJK text with `split_cjk` (once per process)."""
@@ -116,6 +134,7 @@ def install() -> None:
     from reportlab.platypus import paragraph
 
     paragraph.cjkFragSplit = split_cjk
+    paragraph.wordSplit = word_split
     for module in (textsplit, paragraph):  # both keep their own copy of the list
         extra = "".join(ch for ch in NEVER_START if ch not in module.ALL_CANNOT_START)
         module.ALL_CANNOT_START += extra

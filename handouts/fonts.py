@@ -199,10 +199,8 @@ def check_glyphs(fields: list[tuple[str, str]], source: object, chain: FontChain
 def needs_fresh_process(lang: str) -> bool:
     """Tell whether a handout in `lang` must be the first shaped document of its process.
 
-    Seen with ReportLab 5.1 + uharfbuzz: shaping records glyphs in state that outlives a
-    document, so a Punjabi PDF made after another one differs in a few glyph advances from the
-    same PDF made first. A batch gives such jobs a fresh worker, so `generate` and `batch`
-    (any --jobs) write identical bytes. (Workers are forked: a program that shapes text itself
-    before calling run_batch passes that state on to them.)
+    No longer: ReportLab's own shaper numbered unmapped glyphs in the order it met them, so a
+    Punjabi PDF's bytes depended on what the process had drawn before; `shaping.py` gives each
+    such glyph a code fixed by its glyph id, so order does not matter (test_glyphs checks it).
     """
-    return lang.split("-")[0] in _SHAPED
+    return False

@@ -82,6 +82,18 @@ def pdf_text(data: bytes) -> str:
     return " ".join(" ".join(text.replace("\ufffe", "").split()) for text in pages)
 
 
+def pdf_text_lines(data: bytes) -> list[str]:
+    """Return every text line of every page as PDFium reads it."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        text = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    finally:
+        pdf.close()
+    return text.replace("\r", "").replace("\ufffe", "").split("\n")
+
+
 def sample_jobs(papers: tuple[str, ...] = ("letter", "a4")) -> list[tuple[str, str | None, str, str]]:
     """Every sample clinic × version (clinic, each practitioner who needles) × language × paper."""
     import tomllib

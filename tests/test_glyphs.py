@@ -88,3 +88,20 @@ def test_text_layer_is_the_template_text(clinic: str, who: str | None, lang: str
     missing = [b for b in blocks if _normal(b) not in extracted]
     assert len(blocks) > 40
     assert missing == []
+
+
+def test_shaped_output_does_not_depend_on_what_came_before(tmp_path: Path) -> None:
+    """A Punjabi handout made alone in a new process equals the one made after many others."""
+    import subprocess
+    import sys
+
+    for key in JOBS:  # shape everything else first, in this process
+        if key[2] in ("pa", "zh-Hant") and key[3] == "letter":
+            _pdf(*key)
+    job = ("maple-needle-clinic", "chen-wei", "pa", "a4")
+    after_others = build_handout(_job(*job))
+    out = tmp_path / "alone.pdf"
+    subprocess.run([sys.executable, "-m", "handouts", "generate", "--clinic",
+                    str(EXAMPLES / job[0]), "--practitioner", job[1], "--lang", job[2],
+                    "--paper", job[3], "--date", DATE, "-o", str(out)], check=True)
+    assert out.read_bytes() == after_others
