@@ -35,11 +35,15 @@ def break_points(chars: list[str], widths: list[float], max_widths: list[float],
         limit = max_widths[min(len(breaks), len(max_widths) - 1)]
         used += widths[i]
         if hard[i]:
+            if i + 1 >= n:
+                break
             breaks.append(i + 1)
             start, used, i = i + 1, 0.0, i + 1
             continue
         if used > limit + 1e-6 and i > start:
             cut = _adjust(chars, start, i)
+            if cut >= n:  # the last mark hangs: nothing is left for another line
+                break
             breaks.append(cut)
             start, used, i = cut, 0.0, cut
             continue
