@@ -15,6 +15,7 @@ from .memo import memoize_wraps
 from .models import Clinic
 from .postprocess import apply_letterhead
 from .styles import Palette, make_palette, make_styles
+from .tagging import Node
 from .templating import (RenderedHandout, glossary, render_handout, select_template,
                          translation_status)
 
@@ -61,9 +62,10 @@ def compose_traced(clinic: Clinic, job: HandoutJob, creator: str) -> tuple[bytes
     best: tuple | None = None
     for level in FIT_LEVELS:  # a text that runs long is laid out again, tighter
         styles = make_styles(palette, chain, level)
-        story = memoize_wraps(_story(text, job, labels, styles, palette, chain, date))
+        root = Node("Document", Lang=job.lang)
+        story = memoize_wraps(_story(text, job, labels, styles, palette, chain, date, root))
         trace: list = []
-        pdf = render_pdf(story, page, meta, trace)
+        pdf = render_pdf(story, page, meta, root, trace)
         score = (max(count_pages(pdf) - limit, 0), len(page_faults(trace)))
         if best is None or score < best[0]:
             best = (score, pdf, trace)
@@ -89,9 +91,10 @@ def page_faults(trace: list[tuple[int, str]]) -> list[str]:
 
 
 def _story(text: RenderedHandout, job: HandoutJob, labels: dict, styles: dict, palette: Palette,
-           chain: FontChain, date: dt.date) -> list:
+           chain: FontChain, date: dt.date, root: Node) -> list:
     """Return the flowables: prepared-for strip, template text, draft notice, version line."""
-    story = build_story(text.body, styles, palette, chain, text.source, frame_width(job.paper))
+    story = build_story(text.body, styles, palette, chain, text.source, frame_width(job.paper),
+                        root)
     story.insert(0, blocks.prepared_for(labels, job.patient, format_date(date, job.lang),
                                         styles, palette, chain))
     if translation_status(text.meta, text.source) == "draft":

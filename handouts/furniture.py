@@ -15,6 +15,7 @@ from .fonts import FontChain, bold_of
 from .qr import draw_qr
 from .shaping import shape_line
 
+PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898)}
 MIN_SIZE = 9.0
 MARGIN = 42.0
 BOTTOM = 28.0       # baseline of the (last) footer line
@@ -147,15 +148,19 @@ def logo_box(width_px: int, height_px: int, source: object) -> tuple[float, floa
     return w, h
 
 
-def draw_qr_tile(canv: Any, url: str, x: float, y: float) -> None:
-    """Draw the booking QR code on a white tile, linked to `url`."""
+def draw_qr_tile(canv: Any, url: str, x: float, y: float, tile_only: bool = False,
+                 code_only: bool = False, link: bool = False) -> None:
+    """Draw the booking QR code's white tile, or the code, or both; `link` adds a plain link."""
     from reportlab.lib.colors import HexColor
 
-    canv.setFillColor(HexColor("#FFFFFF"))
-    canv.roundRect(x, y, QR_TILE, QR_TILE, 4, stroke=0, fill=1)
-    canv.setFillColor(HexColor("#000000"))
-    draw_qr(canv, url, x + 1, y + 1, QR_TILE - 2)
-    canv.linkURL(url, (x, y, x + QR_TILE, y + QR_TILE))
+    if not code_only:
+        canv.setFillColor(HexColor("#FFFFFF"))
+        canv.roundRect(x, y, QR_TILE, QR_TILE, 4, stroke=0, fill=1)
+    if not tile_only:
+        canv.setFillColor(HexColor("#000000"))
+        draw_qr(canv, url, x + 1, y + 1, QR_TILE - 2)
+    if link:
+        canv.linkURL(url, (x, y, x + QR_TILE, y + QR_TILE))
 
 
 def ellipsize(chain: FontChain, text: str, size: float, room: float, bold: bool) -> str:

@@ -10,6 +10,7 @@ from .errors import TemplateError
 from .fonts import FontChain, embolden
 from .memo import paragraph
 from .styles import Palette, table_style
+from .tagging import Node, set_node
 
 BOXES = ("lead", "warning", "note")
 CONTAINERS = (*BOXES, "columns", "references")
@@ -34,6 +35,7 @@ class _Ctx:
     chain: FontChain
     source: str
     width: float
+    root: Node
 
 
 @lru_cache(maxsize=32)
@@ -44,9 +46,10 @@ def parse_blocks(markdown: str) -> list:
 
 
 def build_story(markdown: str, styles: dict, palette: Palette, chain: FontChain,
-                source: str, width: float) -> list:
-    """Turn handout Markdown into a list of flowables; unknown constructs are errors."""
-    ctx = _Ctx(styles, palette, chain, source, width)
+                source: str, width: float, root: Node | None = None) -> list:
+    """Turn handout Markdown into a list of flowables, each tied to its structure element under
+    `root` (the tagged PDF's Document); unknown constructs are errors."""
+    ctx = _Ctx(styles, palette, chain, source, width, root or Node("Document"))
     tokens = parse_blocks(markdown)
     story, pos = _blocks(tokens, 0, ctx, "body", until=None)
     return story
@@ -66,11 +69,13 @@ def _blocks(tokens: list, i: int, ctx: _Ctx, role: str, until: str | None,
             style = {"h1": "title", "h2": "h2"}.get(level, "h3")
             heading = _para(text, ctx.styles[style])
             heading.is_heading = True
+            set_node(heading, ctx.root.child({"h1": "H1", "h2": "H2"}.get(level, "H3")))
             out.append(heading)
             i += 3
         elif tok.type == "paragraph_open":
             style = "small" if in_refs else ("lead" if role == "lead" else "body")
-            out.append(_para(_inline(tokens[i + 1], ctx), ctx.styles[style]))
+            out.append(set_node(_para(_inline(tokens[i + 1], ctx), ctx.styles[style]),
+                                ctx.root.child("P")))
             i += 3
         elif tok.type in ("bullet_list_open", "ordered_list_open"):
             items, i = _list(tokens, i, ctx, small=in_refs)
@@ -111,6 +116,7 @@ def _list(tokens: list, i: int, ctx: _Ctx, small: bool) -> tuple[list, int]:
     close = tokens[i].type.replace("_open", "_close")
     number = int(tokens[i].attrs.get("start", 1) or 1)
     out: list = []
+    group = ctx.root.child("L")
     i += 1
     while tokens[i].type != close:
         tok = tokens[i]
@@ -121,12 +127,13 @@ def _list(tokens: list, i: int, ctx: _Ctx, small: bool) -> tuple[list, int]:
         inline = tokens[i + 2]
         content = inline.content
         if content.startswith("[ ] ") and not ordered:
-            out.append(CheckItem(_inline(inline, ctx, skip=4), ctx.styles["check"],
-                                 box_colour=ctx.palette.mark))
+            item = CheckItem(_inline(inline, ctx, skip=4), ctx.styles["check"],
+                             box_colour=ctx.palette.mark)
         else:
             bullet = f"{number}." if ordered else "•"
             style = ctx.styles["small_item" if small else "item"]
-            out.append(paragraph(_inline(inline, ctx), style, bullet))
+            item = paragraph(_inline(inline, ctx), style, bullet)
+        out.append(set_node(item, group.child("LI")))
         number += 1
         i += 5
     if out and isinstance(out[0], _check_item_class()):
@@ -147,17 +154,21 @@ def _table(tokens: list, i: int, ctx: _Ctx) -> tuple[Any, int]:
     from reportlab.platypus import Table
 
     rows: list[list] = []
+    grid, row = ctx.root.child("Table"), None
     while tokens[i].type != "table_close":
         tok = tokens[i]
         if tok.type == "tr_open":
             rows.append([])
+            row = grid.child("TR")
         elif tok.type in ("th_open", "td_open"):
             head = tok.type == "th_open" or not rows[-1]
             style = ctx.styles["cell_head" if tok.type == "th_open" else "cell"]
             text = _inline(tokens[i + 1], ctx)
             if head and tok.type == "td_open":
                 text = f"<b>{text}</b>"
-            rows[-1].append(_para(text, style))
+            cell = row.child("TH", Scope="Column" if tok.type == "th_open" else "Row") \
+                if head else row.child("TD")
+            rows[-1].append(set_node(_para(text, style), cell))
             i += 2
         i += 1
     columns = len(rows[0])
@@ -299,15 +310,21 @@ def _check_item_class() -> type:
             super().__init__(text, style, **kwargs)
             self._box_colour = HexColor(box_colour)
 
+        draws_own_label = True  # the check box is the list item's label (tagged PDF)
+
         def draw(self) -> None:
-            super().draw()
+            from .tagflow import list_label
+
             size = self.style.fontSize * 0.85
             y = self.height - self.style.leading + (self.style.leading - size) / 2 - 1
             canv = self.canv
-            canv.saveState()
-            canv.setStrokeColor(self._box_colour)
-            canv.setLineWidth(1.2)
-            canv.rect(self.style.bulletIndent, y, size, size, stroke=1, fill=0)
-            canv.restoreState()
+            if not getattr(self, "_split_tail", False):
+                with list_label(canv):
+                    canv.saveState()
+                    canv.setStrokeColor(self._box_colour)
+                    canv.setLineWidth(1.2)
+                    canv.rect(self.style.bulletIndent, y, size, size, stroke=1, fill=0)
+                    canv.restoreState()
+            super().draw()
 
     return CheckItemParagraph

@@ -1,0 +1,259 @@
+"""Decorate: each page's band and footer, and the page numbers.
+
+Page 1's band and footer carry what a reader needs (the clinic, its address, the booking link and
+QR code, phone, e-mail, website), so in the tagged PDF they are content: the logo and the QR code
+are figures with alternative text, the links real links. Bands, tiles and rules, and everything
+repeated on later pages, are artifacts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import furniture
+from .errors import RenderError, problem
+from .furniture import BAND_FIRST, BAND_LATER, BOTTOM, MARGIN, QR_TILE, PAGE_SIZES
+from .styles import INK
+from .tagging import Node, artifact, tagged, tagger_of
+
+LINE_STEP = 1.2  # baseline to baseline in the band, as a multiple of the type size
+SEPARATOR = "  ·  "
+
+
+def decorate(canv: Any, page: Any, first: bool) -> None:
+    """Draw the band and footer of one page (page 1's tagged, the rest artifacts)."""
+    from reportlab.lib.colors import HexColor
+
+    width, height = PAGE_SIZES[page.paper]
+    band = BAND_FIRST if first else BAND_LATER
+    pal = page.palette
+    canv.saveState()
+    if not (first and page.letterhead):
+        with artifact(canv, "Pagination"):
+            canv.setFillColor(HexColor(pal.primary))
+            canv.rect(0, height - band, width, band, stroke=0, fill=1)
+            if pal.accent != pal.primary:
+                canv.setFillColor(HexColor(pal.accent))
+                canv.rect(0, height - band - 4, width, 4, stroke=0, fill=1)
+        canv.setFillColor(HexColor(pal.on_primary))
+        if first:
+            _first_band(canv, page, width, height)
+        else:
+            with artifact(canv, "Pagination"):
+                room = width - 2 * MARGIN
+                name = furniture.ellipsize(page.chain, page.clinic.name, 11, room, True)
+                furniture.draw_line(canv, page.chain, MARGIN, height - band + 9,
+                                    furniture.Line(name, 11, True))
+    _footer(canv, page, width, tag=first)
+    canv.restoreState()
+
+
+def _root(canv: Any) -> Node | None:
+    tagger = tagger_of(canv)
+    return tagger.root if tagger is not None else None
+
+
+def footer_items(page: Any) -> list[tuple[str, str]]:
+    """The footer's items with their keys: the address lines the header leaves out, phone,
+    e-mail, website (the clinic's name is in the band of every page)."""
+    c, lab = page.clinic, page.labels
+    items: list[tuple[str, str]] = []
+    rest = c.address if page.letterhead else c.address[header_address_lines(page):]
+    items += [(f"address[{i}]", line) for i, line in enumerate(rest, len(c.address) - len(rest))]
+    items.append(("phone", f"{lab['phone']} {c.phone}"))
+    items += [("email", f"{lab['email']} {c.email}")] if c.email else []
+    items += [("website", c.website.removeprefix("https://").rstrip("/"))] if c.website else []
+    return items
+
+
+def footer_rows(page: Any) -> list[list[tuple[str, str]]]:
+    """The footer's items, broken into lines (raises RenderError if it needs more than three)."""
+    room = PAGE_SIZES[page.paper][0] - 2 * MARGIN - 75
+    items = footer_items(page)
+    lines = furniture.footer_lines(page.chain, items, room, page.clinic.source)
+    rows, it = [], iter(items)
+    for line in lines:
+        row: list[tuple[str, str]] = []
+        while SEPARATOR.join(t for _, t in row) != line.text:
+            row.append(next(it))
+        rows.append(row)
+    return rows
+
+
+def _footer(canv: Any, page: Any, width: float, tag: bool) -> None:
+    from reportlab.lib.colors import HexColor
+
+    rows = footer_rows(page)
+    top = BOTTOM + (len(rows) - 1) * furniture.FOOTER_LEADING
+    with artifact(canv, "Pagination"):
+        canv.setStrokeColor(HexColor(page.palette.primary))
+        canv.setLineWidth(0.8)
+        canv.line(MARGIN, top + 12, width - MARGIN, top + 12)
+    canv.setFillColor(HexColor("#333333"))
+    root = _root(canv) if tag else None
+    para = Node("P", root, last=True) if root is not None else None
+    if para is None:
+        with artifact(canv, "Pagination"):
+            _footer_text(canv, page, rows, top, None)
+    else:
+        _footer_text(canv, page, rows, top, para)
+
+
+def _footer_text(canv: Any, page: Any, rows: list, top: float, para: Node | None) -> None:
+    c = page.clinic
+    links = {"email": (f"mailto:{c.email}", f"E-mail {c.email}"),
+             "website": (c.website, f"Website {c.website}")}
+    for n, row in enumerate(rows):
+        x, y = MARGIN, top - n * furniture.FOOTER_LEADING
+        for k, (key, text) in enumerate(row):
+            line = furniture.Line(text, furniture.MIN_SIZE)
+            with tagged(canv, para):
+                if k:
+                    x += furniture.draw_line(canv, page.chain, x, y,
+                                             furniture.Line(SEPARATOR, furniture.MIN_SIZE))
+                if para is None or key not in links:
+                    x += furniture.draw_line(canv, page.chain, x, y, line)
+            if para is not None and key in links:
+                x = _link_text(canv, page, x, y, line, para, *links[key])
+
+
+def _link_text(canv: Any, page: Any, x: float, y: float, line: furniture.Line, parent: Node,
+               url: str, contents: str) -> float:
+    """Draw `line` as a tagged link to `url`; return the x after it."""
+    link = parent.child("Link")
+    tagger = tagger_of(canv)
+    with tagged(canv, link):
+        width = furniture.draw_line(canv, page.chain, x, y, line)
+    if tagger is not None:
+        tagger.add_link(canv, link, url, (x, y - 0.25 * line.size, x + width, y + line.size),
+                        contents, print_flag=True)
+    return x + width
+
+
+def band_room(page: Any) -> tuple[float, float]:
+    """Return the x where page 1's band text starts and the width it has."""
+    width = PAGE_SIZES[page.paper][0]
+    x = MARGIN
+    if page.logo is not None:
+        logo = page.clinic.logo
+        x += furniture.logo_box(logo.width, logo.height, page.clinic.source)[0] + 8 + 14
+    right = width - MARGIN - (QR_TILE + 12 if page.clinic.booking_url else 0)
+    return x, right - x
+
+
+def header_address_lines(page: Any) -> int:
+    """How many address lines the band shows: all on one line if they fit at 9 pt, else one."""
+    room = band_room(page)[1]
+    joined = ", ".join(page.clinic.address)
+    return len(page.clinic.address) if furniture.fit_size(page.chain, joined, 11, room, False) \
+        else 1
+
+
+def band_lines(page: Any, room: float) -> list[tuple[str, furniture.Line]]:
+    """The text of page 1's band, each line with its role (name, address, label, link)."""
+    clinic, chain, labels = page.clinic, page.chain, page.labels
+    lines = [("name", line) for line in furniture.name_lines(chain, clinic.name, room,
+                                                             clinic.source)]
+    shown = ", ".join(clinic.address[:header_address_lines(page)])
+    lines.append(("address", furniture.fitted_line(chain, shown, 11, room, False, clinic.source,
+                                                   "address[0]")))
+    if clinic.booking_url:
+        label, url = f"{labels['book_online']}:", clinic.booking_url.removeprefix("https://")
+        if furniture.fit_size(chain, f"{label} {url}", 11, room, True):
+            size = furniture.fitted_line(chain, f"{label} {url}", 11, room, True, clinic.source,
+                                         "booking_url").size
+            lines.append(("booking", furniture.Line(f"{label} {url}", size, True)))
+        else:  # the link on a line of its own under its label
+            lines.append(("label", furniture.Line(label, 11, True)))
+            lines.append(("link", furniture.fitted_line(chain, url, 11, room, True,
+                                                        clinic.source, "booking_url")))
+    else:
+        lines.append(("phone", furniture.fitted_line(chain, f"{labels['phone']} {clinic.phone}",
+                                                     11, room, True, clinic.source, "phone")))
+    if sum(line.size * LINE_STEP for _, line in lines) > BAND_FIRST - 10:
+        raise RenderError(problem(clinic.source, "name", "the clinic's name, address and booking "
+                                                         "link do not fit in the header; shorten "
+                                                         "the name"))
+    return lines
+
+
+def _first_band(canv: Any, page: Any, width: float, height: float) -> None:
+    """Page 1 band: logo, clinic name and address, booking link and QR code (tagged)."""
+    from reportlab.lib.colors import HexColor
+
+    clinic, root = page.clinic, _root(canv)
+    if page.logo is not None:
+        _draw_logo(canv, page, MARGIN, height - BAND_FIRST + 12, root)
+        canv.setFillColor(HexColor(page.palette.on_primary))
+    x, room = band_room(page)
+    lines = band_lines(page, room)
+    steps = [line.size * LINE_STEP for _, line in lines]
+    y = height - (BAND_FIRST - sum(steps)) / 2 - lines[0][1].size * 0.95
+    name = root.child("P") if root is not None else None
+    booking = root.child("P") if root is not None else None
+    for (role, line), step in zip(lines, steps, strict=True):
+        _band_line(canv, page, x, y, role, line, name, booking, root)
+        y -= step
+    if clinic.booking_url:
+        _qr(canv, page, width - MARGIN - QR_TILE,
+            height - BAND_FIRST + (BAND_FIRST - QR_TILE) / 2, booking)
+
+
+def _band_line(canv: Any, page: Any, x: float, y: float, role: str, line: furniture.Line,
+               name: Node | None, booking: Node | None, root: Node | None) -> None:
+    url = page.clinic.booking_url or ""
+    contents = f"{page.labels['book_online']}: {url}"
+    if booking is not None and role == "booking":  # "Book online: example.com/book"
+        label = line.text.split(": ", 1)[0] + ": "
+        with tagged(canv, booking):
+            x += furniture.draw_line(canv, page.chain, x, y, furniture.Line(label, line.size, True))
+        _link_text(canv, page, x, y, furniture.Line(line.text[len(label):], line.size, True),
+                   booking, url, contents)
+    elif booking is not None and role == "link":
+        _link_text(canv, page, x, y, line, booking, url, contents)
+    else:
+        node = name if role == "name" else (booking if role == "label" else
+                                           (root.child("P") if root is not None else None))
+        with tagged(canv, node):
+            furniture.draw_line(canv, page.chain, x, y, line)
+
+
+def _qr(canv: Any, page: Any, x: float, y: float, booking: Node | None) -> None:
+    url = page.clinic.booking_url
+    with artifact(canv):
+        furniture.draw_qr_tile(canv, url, x, y, tile_only=True)
+    if booking is None:
+        furniture.draw_qr_tile(canv, url, x, y, link=True)
+        return
+    link = booking.child("Link")
+    figure = link.child("Figure", Alt=f"QR code: book online at {url}")
+    with tagged(canv, figure):
+        furniture.draw_qr_tile(canv, url, x, y, code_only=True)
+    tagger_of(canv).add_link(canv, link, url, (x, y, x + QR_TILE, y + QR_TILE),
+                             f"Book online: {url}", print_flag=True)
+
+
+def _draw_logo(canv: Any, page: Any, x: float, y: float, root: Node | None) -> float:
+    """Draw the logo on a white tile in the band; return the tile's right edge."""
+    from reportlab.lib.colors import white
+
+    box = furniture.LOGO_BOX
+    logo = page.clinic.logo
+    w, h = furniture.logo_box(logo.width, logo.height, page.clinic.source)
+    with artifact(canv):
+        canv.setFillColor(white)
+        canv.roundRect(x, y, w + 8, box, 4, stroke=0, fill=1)
+    figure = root.child("Figure", Alt=f"{page.clinic.name} logo") if root is not None else None
+    with tagged(canv, figure):
+        canv.drawImage(page.logo, x + 4, y + (box - h) / 2, w, h)
+    return x + w + 8
+
+
+def draw_page_number(canv: Any, page: Any, label: str, number: int, total: int) -> None:
+    from reportlab.lib.colors import HexColor
+
+    width, _ = PAGE_SIZES[page.paper]
+    line = furniture.Line(label.format(page=number, pages=total), 9, True)
+    canv.setFillColor(HexColor(INK))
+    x = width - MARGIN - furniture.text_width(page.chain, line.text, 9, True)
+    furniture.draw_line(canv, page.chain, x, BOTTOM, line)

@@ -1,0 +1,160 @@
+"""Structure tree: the Tagger's nodes → StructTreeRoot, ParentTree, MarkInfo and XMP metadata.
+
+Written into ReportLab's document just before it saves, so the objects are numbered in a fixed
+order and the PDF stays byte-identical for the same inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .tagging import Node, Tagger
+
+ANNOT_KEYS = 100000  # ParentTree keys of annotations start here (pages use 0, 1, …)
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """What the XMP packet says: title, language, date, creator, and the standards claimed."""
+
+    title: str
+    lang: str
+    date: str          # YYYY-MM-DD
+    creator: str
+    author: str
+    archive: bool = False  # PDF/A-2b as well as PDF/UA-1
+
+
+def _ordered(kids: list) -> list:
+    """Kids in reading order: nodes marked `last` (the page-1 footer) go to the end."""
+    return [k for k in kids if not (isinstance(k, Node) and k.last)] + \
+        [k for k in kids if isinstance(k, Node) and k.last]
+
+
+def write_structure(canv: Any, tagger: Tagger, info: DocInfo) -> None:
+    """Add the structure tree, ParentTree, MarkInfo and XMP metadata to the canvas's document."""
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName
+
+    doc = canv._doc
+    refs: dict[int, Any] = {}
+    elements: list[tuple[Node, Any]] = []
+
+    def visit(node: Node) -> None:
+        elem = PDFDictionary()
+        refs[id(node)] = doc.Reference(elem, f"SE{len(elements) + 1}")
+        elements.append((node, elem))
+        for kid in _ordered(node.kids):
+            if isinstance(kid, Node):
+                visit(kid)
+
+    visit(tagger.root)
+    root = PDFDictionary()
+    root_ref = doc.Reference(root, "StructTreeRoot")
+    for node, elem in elements:  # /Type /StructElem is optional: left out, as bare MCIDs are
+        elem["S"] = PDFName(node.tag)
+        elem["P"] = refs[id(node.parent)] if node.parent is not None else root_ref
+        _attributes(elem, node)
+        pages = {kid[1] for kid in node.kids if isinstance(kid, tuple)}
+        one_page = len(pages) == 1
+        if one_page:
+            elem["Pg"] = _page_ref(next(iter(pages)))
+        kids = [_kid(kid, refs, doc, one_page) for kid in _ordered(node.kids)]
+        elem["K"] = kids[0] if len(kids) == 1 and not isinstance(kids[0], PDFDictionary) \
+            else PDFArray(kids)
+    root["Type"] = PDFName("StructTreeRoot")
+    root["K"] = refs[id(tagger.root)]
+    root["ParentTree"] = doc.Reference(_parent_tree(tagger, refs), "ParentTree")
+    root["ParentTreeNextKey"] = ANNOT_KEYS + len(tagger.annots)
+    catalog = doc.Catalog
+    catalog.StructTreeRoot = root_ref
+    catalog.MarkInfo = PDFDictionary({"Marked": "true"})  # ReportLab writes "true" bare
+    catalog.Metadata = doc.Reference(_xmp(info), "XMPMetadata")
+
+
+def _kid(kid: Any, refs: dict, doc: Any, one_page: bool) -> Any:
+    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName
+
+    if isinstance(kid, Node):
+        return refs[id(kid)]
+    kind, page, value = kid
+    if kind == "mcid" and one_page:
+        return value
+    if kind == "mcid":
+        return PDFDictionary({"Type": PDFName("MCR"), "Pg": _page_ref(page), "MCID": value})
+    return PDFDictionary({"Type": PDFName("OBJR"), "Pg": _page_ref(page),
+                          "Obj": doc.refAnnotation(value)})
+
+
+def _page_ref(page: int) -> Any:
+    from reportlab.pdfbase.pdfdoc import PDFObjectReference
+
+    return PDFObjectReference(f"Page{page}")
+
+
+def _attributes(elem: Any, node: Node) -> None:
+    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFString
+
+    for key in ("Alt", "ActualText", "Lang", "E"):
+        if key in node.attrs:
+            elem[key] = PDFString(node.attrs[key])
+    if "Scope" in node.attrs:
+        elem["A"] = PDFDictionary({"O": PDFName("Table"), "Scope": PDFName(node.attrs["Scope"])})
+
+
+def _parent_tree(tagger: Tagger, refs: dict) -> Any:
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary
+
+    nums: list = []
+    for page in sorted(tagger.mcids):
+        nums += [page - 1, PDFArray([refs[id(node)] for node in tagger.mcids[page]])]
+    for n, (_, node) in enumerate(tagger.annots):
+        nums += [ANNOT_KEYS + n, refs[id(node)]]
+    return PDFDictionary({"Nums": PDFArray(nums)})
+
+
+def page_hook(doc: Any) -> None:
+    """Make every page the document adds carry /StructParents and /Tabs /S."""
+    original = doc.addPage
+
+    def add_page(page: Any) -> None:
+        from reportlab.pdfbase.pdfdoc import PDFName
+
+        page.__NoDefault__ = [*page.__NoDefault__, "StructParents", "Tabs"]
+        page.StructParents = doc.pageCounter - 1
+        page.Tabs = PDFName("S")
+        original(page)
+
+    doc.addPage = add_page
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xmp(info: DocInfo) -> Any:
+    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream
+
+    archive = ('<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
+               '<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>'
+               '</rdf:Description>') if info.archive else ""
+    stamp = f"{info.date}T00:00:00Z"
+    packet = f'''<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{_escape(info.title)}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>{_escape(info.author)}</rdf:li></rdf:Seq></dc:creator>
+<dc:language><rdf:Bag><rdf:li>{_escape(info.lang)}</rdf:li></rdf:Bag></dc:language>
+<dc:format>application/pdf</dc:format></rdf:Description>
+<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<xmp:CreateDate>{stamp}</xmp:CreateDate><xmp:ModifyDate>{stamp}</xmp:ModifyDate>
+<xmp:CreatorTool>{_escape(info.creator)}</xmp:CreatorTool></rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+<pdf:Producer>ReportLab PDF Library - www.reportlab.com</pdf:Producer></rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+<pdfuaid:part>1</pdfuaid:part></rdf:Description>{archive}
+</rdf:RDF></x:xmpmeta>
+<?xpacket end="w"?>'''
+    stream = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+                       packet.encode("utf-8"), filters=[])
+    return stream
