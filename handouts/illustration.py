@@ -22,7 +22,7 @@ NEEDLE_SCALE = 15
 FILAMENT_MM = 0.25        # the solid needle used for IMS and acupuncture
 HYPODERMIC_MM = 0.8192    # 21-gauge hypodermic needle, outer diameter (regular wall)
 HYPODERMIC_BORE_MM = 0.514
-STEEL, STEEL_EDGE = "#9AA3AB", "#4A545C"
+STEEL, STEEL_LIGHT, STEEL_DARK, STEEL_EDGE = "#A7B0B8", "#E9EDF0", "#6B757E", "#3E474F"
 
 
 Shape = Callable[[Any, float, float], None]  # draws at (left x, middle y) on a canvas
@@ -30,11 +30,10 @@ Shape = Callable[[Any, float, float], None]  # draws at (left x, middle y) on a 
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """A figure kind: one group per label, each a shape (or none) with its width, and a weight."""
+    """A figure kind: one group per label, each a shape (or none) beside its label."""
 
     shapes: tuple[Shape | None, ...]
     shape_widths: tuple[float, ...]   # points taken by each shape, left to right
-    weights: tuple[float, ...]        # share of the figure's width each group gets
 
     @property
     def labels(self) -> int:
@@ -42,32 +41,49 @@ class FigureSpec:
 
 
 def _solid_needle(canv: Any, x: float, y: float) -> None:
-    """A filament needle's cross-section: a small solid disc, to scale."""
+    """A filament needle's cross-section: a small solid steel disc, to scale."""
     r = FILAMENT_MM * NEEDLE_SCALE * MM / 2
-    _disc(canv, x + r, y, r, STEEL)
+    _steel_disc(canv, x + r, y, r)
 
 
 def _hollow_needle(canv: Any, x: float, y: float) -> None:
-    """A hypodermic needle's cross-section: a ring around its bore, to scale."""
+    """A hypodermic needle's cross-section: a steel ring around its open bore, to scale."""
     r = HYPODERMIC_MM * NEEDLE_SCALE * MM / 2
-    _disc(canv, x + r, y, r, STEEL)
-    _disc(canv, x + r, y, HYPODERMIC_BORE_MM * NEEDLE_SCALE * MM / 2, "#FFFFFF")
+    _steel_disc(canv, x + r, y, r)
+    bore = HYPODERMIC_BORE_MM * NEEDLE_SCALE * MM / 2
+    _outline(canv, x + r, y, bore, fill="#FFFFFF")
 
 
-def _disc(canv: Any, cx: float, cy: float, r: float, fill: str) -> None:
+def _steel_disc(canv: Any, cx: float, cy: float, r: float) -> None:
+    """A disc shaded light to dark from its upper left, so it reads as round metal."""
     from reportlab.lib.colors import HexColor
 
-    canv.setFillColor(HexColor(fill))
+    canv.saveState()
+    path = canv.beginPath()
+    path.circle(cx, cy, r)
+    canv.clipPath(path, stroke=0, fill=0)
+    canv.radialGradient(cx - r * 0.35, cy + r * 0.35, r * 1.4,
+                        [HexColor(STEEL_LIGHT), HexColor(STEEL), HexColor(STEEL_DARK)],
+                        positions=[0, 0.55, 1], extend=True)
+    canv.restoreState()
+    _outline(canv, cx, cy, r)
+
+
+def _outline(canv: Any, cx: float, cy: float, r: float, fill: str | None = None) -> None:
+    from reportlab.lib.colors import HexColor
+
     canv.setStrokeColor(HexColor(STEEL_EDGE))
-    canv.setLineWidth(0.9)
-    canv.circle(cx, cy, r, stroke=1, fill=1)
+    canv.setLineWidth(0.8)
+    if fill:
+        canv.setFillColor(HexColor(fill))
+    canv.circle(cx, cy, r, stroke=1, fill=1 if fill else 0)
 
 
 FIGURES = {
     "needle-sizes": FigureSpec(
         shapes=(_solid_needle, _hollow_needle, None),
         shape_widths=(FILAMENT_MM * NEEDLE_SCALE * MM, HYPODERMIC_MM * NEEDLE_SCALE * MM, 0.0),
-        weights=(1.0, 1.15, 0.7)),
+    ),
 }
 PAD, GAP = 8.0, 8.0
 
@@ -83,8 +99,18 @@ def make_figure(kind: str, labels: list[str], alt_text: str, styles: dict, palet
                             f"not {len(labels)}")
     if not alt_text.strip():
         raise TemplateError(f"{source}: figure {kind!r} needs a paragraph of alternative text")
-    texts = [paragraph(chain.to_markup(label), _label_style(styles["cell"])) for label in labels]
+    texts = [paragraph(_label_markup(label, chain), _label_style(styles["cell"])) for label in labels]
     return _figure_class()(kind, texts, alt_text.strip(), palette)
+
+
+def _label_markup(label: str, chain: FontChain) -> str:
+    """Set "Name: size" as the name in bold over the size, so a number never wraps off its unit."""
+    for colon in (": ", "："):
+        name, sep, size = label.partition(colon)
+        if sep and size:
+            size = size.replace(" mm", "\u00a0mm")
+            return f"<b>{chain.to_markup(name + sep.strip())}</b><br/>{chain.to_markup(size)}"
+    return chain.to_markup(label)
 
 
 @cache
@@ -114,6 +140,25 @@ def figure_from_tokens(tokens: list, i: int, styles: dict, palette: Palette, cha
     return make_figure(kind[0].strip(), labels, " ".join(alt), styles, palette, chain, source), i + 1
 
 
+def _share(natural: list[float], room: float) -> list[float]:
+    """Give each label its one-line width if all fit (spare room shared out evenly); else cap the
+    widest ones at one width so the short labels stay on one line (translations differ)."""
+    if sum(natural) <= room:
+        return [n + (room - sum(natural)) / len(natural) for n in natural]
+    widths = sorted(natural)
+    for k, n in enumerate(widths):  # water-filling: the cap that uses exactly `room`
+        cap = (room - sum(widths[:k])) / (len(widths) - k)
+        if cap <= n:
+            return [min(n, cap) for n in natural]
+    return natural
+
+
+def _natural_width(label: Any) -> float:
+    """Return the width of a label's longest line when nothing forces it to wrap."""
+    label.wrap(10_000, 10_000)
+    return max(label.getActualLineWidths0() or [0.0]) + 1
+
+
 @cache
 def _figure_class() -> type:
     from reportlab.lib.colors import HexColor
@@ -130,14 +175,20 @@ def _figure_class() -> type:
             self.spaceBefore, self.spaceAfter = 2, 6
 
         def _columns(self, width: float) -> list[tuple[float, float]]:
-            """Return (x, width) of each shape-and-label group, shared out by label length."""
+            """Return (x, width) of each shape-and-label group (see _share)."""
             inner = width - 2 * PAD
-            weights = self.spec.weights
-            total = sum(weights)
+            fixed = [(w + GAP if w else 0) + GAP for w in self.widths]
+            natural = [_natural_width(label) for label in self.labels]
+            room = inner - sum(fixed)
+            if self.widths[-1] == 0 and sum(natural) > room:  # a note without a shape wraps first
+                note = max(room - sum(natural[:-1]), min(natural[-1], room / 4))
+                text = [*_share(natural[:-1], room - note), note]
+            else:
+                text = _share(natural, room)
             out, x = [], PAD
-            for w in weights:
-                out.append((x, inner * w / total))
-                x += inner * w / total
+            for f, t in zip(fixed, text, strict=True):
+                out.append((x, f + t))
+                x += f + t
             return out
 
         def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
