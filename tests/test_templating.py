@@ -28,7 +28,7 @@ def test_search_path_puts_the_clinic_first(tmp_path) -> None:
 
 @pytest.mark.parametrize("old, new, expected", [
     ('page = "Page {page} of {pages}"', 'page = "Page {pag} of {pages}"', "labels.page: unknown or broken placeholder"),
-    ('reviewed = "2026-11-01"', 'reviewed = "soon"', "reviewed: 'soon' is not a date like 2026-11-01"),
+    ('reviewed = "2026-11-26"', 'reviewed = "soon"', "reviewed: 'soon' is not a date like 2026-11-01"),
     ('draft_notice = ', 'draft_notic = ', "[labels] lacks draft_notice"),
 ])
 def test_broken_front_matter_is_a_clean_error(runner, make_clinic, tmp_path, old, new, expected) -> None:
