@@ -6,6 +6,7 @@ and its paragraph is the alternative text (kept on the flowable as `alt_text` fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -17,7 +18,7 @@ from .memo import paragraph
 from .styles import Palette
 
 MM = 72 / 25.4
-# needle-sizes is drawn to scale: its third label must say this many times actual size.
+# needle-sizes is drawn to scale: its first label (the title) must say this many times real size.
 NEEDLE_SCALE = 15
 FILAMENT_MM = 0.25        # the solid needle used for IMS and acupuncture
 HYPODERMIC_MM = 0.8192    # 21-gauge hypodermic needle, outer diameter (regular wall)
@@ -81,11 +82,12 @@ def _outline(canv: Any, cx: float, cy: float, r: float, fill: str | None = None)
 
 FIGURES = {
     "needle-sizes": FigureSpec(
-        shapes=(_solid_needle, _hollow_needle, None),
-        shape_widths=(FILAMENT_MM * NEEDLE_SCALE * MM, HYPODERMIC_MM * NEEDLE_SCALE * MM, 0.0),
+        shapes=(None, _solid_needle, _hollow_needle),
+        shape_widths=(0.0, FILAMENT_MM * NEEDLE_SCALE * MM, HYPODERMIC_MM * NEEDLE_SCALE * MM),
     ),
 }
 PAD, GAP = 8.0, 8.0
+_LABEL_SPLIT = re.compile(r"(.+?[:?：？])\s*(\S.*)\Z", re.S)
 
 
 def make_figure(kind: str, labels: list[str], alt_text: str, styles: dict, palette: Palette,
@@ -104,13 +106,13 @@ def make_figure(kind: str, labels: list[str], alt_text: str, styles: dict, palet
 
 
 def _label_markup(label: str, chain: FontChain) -> str:
-    """Set "Name: size" as the name in bold over the size, so a number never wraps off its unit."""
-    for colon in (": ", "："):
-        name, sep, size = label.partition(colon)
-        if sep and size:
-            size = size.replace(" mm", "\u00a0mm")
-            return f"<b>{chain.to_markup(name + sep.strip())}</b><br/>{chain.to_markup(size)}"
-    return chain.to_markup(label)
+    """Set "Name: size" (or "Question? answer") as the name in bold over the rest, so a number
+    never wraps away from its unit."""
+    match = _LABEL_SPLIT.match(label)
+    if not match:
+        return chain.to_markup(label)
+    rest = match.group(2).replace(" mm", "\u00a0mm")
+    return f"<b>{chain.to_markup(match.group(1))}</b><br/>{chain.to_markup(rest)}"
 
 
 @cache
@@ -165,7 +167,8 @@ def _figure_class() -> type:
     from reportlab.platypus import Flowable
 
     class FigureFlowable(Flowable):
-        """A figure on a pale panel: each shape beside its label; the last label is a note."""
+        """A figure on a pale panel: a title (a label without a shape), then each shape beside
+        its label."""
 
         def __init__(self, kind: str, labels: list, alt_text: str, palette: Palette) -> None:
             super().__init__()
@@ -180,9 +183,9 @@ def _figure_class() -> type:
             fixed = [(w + GAP if w else 0) + GAP for w in self.widths]
             natural = [_natural_width(label) for label in self.labels]
             room = inner - sum(fixed)
-            if self.widths[-1] == 0 and sum(natural) > room:  # a note without a shape wraps first
-                note = max(room - sum(natural[:-1]), min(natural[-1], room / 4))
-                text = [*_share(natural[:-1], room - note), note]
+            if self.widths[0] == 0 and sum(natural) > room:  # the title (no shape) wraps first
+                title = max(room - sum(natural[1:]), min(natural[0], room / 4))
+                text = [title, *_share(natural[1:], room - title)]
             else:
                 text = _share(natural, room)
             out, x = [], PAD

@@ -15,9 +15,9 @@ from handouts.markup import build_story
 from handouts.styles import make_palette, make_styles
 
 FIGURE = """::: figure needle-sizes
+- How thin? Drawn {scale} times real size
 - One: 0.25 mm, solid
 - Two: 0.8 mm, hollow
-- Drawn {scale} times real size
 
 Two needle cross-sections, drawn to scale.
 :::
@@ -34,7 +34,8 @@ def test_figure_keeps_its_alt_text_and_labels() -> None:
     [figure] = _story(FIGURE.format(scale=NEEDLE_SCALE))
     assert figure.alt_text == "Two needle cross-sections, drawn to scale."
     assert [re.sub("<[^>]+>", "", label.text) for label in figure.labels] == [
-        "One:0.25\u00a0mm, solid", "Two:0.8\u00a0mm, hollow", f"Drawn {NEEDLE_SCALE} times real size"]
+        f"How thin?Drawn {NEEDLE_SCALE} times real size", "One:0.25\u00a0mm, solid",
+        "Two:0.8\u00a0mm, hollow"]
     width, height = figure.wrap(500, 800)
     assert width == 500 and 40 < height < 120
 
@@ -52,6 +53,7 @@ def test_figure_mistakes_are_template_errors(markdown: str, message: str) -> Non
 def test_labels_share_the_width_by_their_length() -> None:
     assert _share([100, 50], 300) == [175, 125]            # room to spare: shared evenly
     assert _share([300, 50, 60], 250) == [140, 50, 60]     # the widest wraps, short ones stay whole
+    assert _share([300, 50, 60], 410) == [300, 50, 60]
     assert sum(_share([200, 180, 90], 300)) == pytest.approx(300)
 
 
@@ -63,18 +65,18 @@ def test_every_template_draws_the_figure_at_the_scale_its_label_states() -> None
             items = labels.splitlines()
             assert len(items) == FIGURES[kind].labels, path.name
             if kind == "needle-sizes":
-                assert re.search(rf"(?<!\d){NEEDLE_SCALE}(?!\d)", items[2]), (path.name, items[2])
+                assert re.search(rf"(?<!\d){NEEDLE_SCALE}(?!\d)", items[0]), (path.name, items[0])
 
 
 def test_figure_is_drawn_in_the_handout_with_its_labels() -> None:
     data = build_handout(HandoutJob(str(EXAMPLES / "harbour-physio"), practitioner="sam-taylor",
                                     lang="en", date=DATE))
     text = squash(pdf_text(data))
-    for phrase in ("IMS or acupuncture needle:", "Needle for a blood test:", "0.8 mm, hollow",
-                   f"Drawn {NEEDLE_SCALE} times real size"):
+    for phrase in ("How thin?", f"Drawn {NEEDLE_SCALE} times real size", "IMS or acupuncture needle:",
+                   "Needle for a blood test:", "0.8 mm, hollow"):
         assert squash(phrase) in text, phrase
 
 
 def test_chinese_labels_use_the_chinese_font() -> None:
     [figure] = _story(FIGURE.format(scale=NEEDLE_SCALE).replace("One", "針灸針"), lang="zh-Hant")
-    assert figure.labels[0].style.fontName == "WenQuanYi"
+    assert figure.labels[1].style.fontName == "WenQuanYi"
