@@ -13,7 +13,7 @@ from .styles import Palette, table_style
 from .tagging import Node, set_node
 
 BOXES = ("lead", "warning", "note")
-CONTAINERS = (*BOXES, "columns", "references")
+CONTAINERS = (*BOXES, "columns", "references", "figure")
 GUTTER = 18.0
 
 
@@ -85,6 +85,11 @@ def _blocks(tokens: list, i: int, ctx: _Ctx, role: str, until: str | None,
         elif tok.type == "table_open":
             table, i = _table(tokens, i, ctx)
             out.append(table)
+        elif tok.type == "container_figure_open":  # ::: figure <kind>: see illustration.py
+            from .illustration import figure_from_tokens
+
+            figure, i = figure_from_tokens(tokens, i, ctx.styles, ctx.palette, ctx.chain, ctx.source)
+            out.append(figure)
         elif tok.type.startswith("container_") and tok.type.endswith("_open"):
             name = tok.type[len("container_"):-len("_open")]
             small = in_refs or name == "references"

@@ -124,18 +124,50 @@ def glossary(lang: str) -> dict[str, str]:
 STATUSES = ("original", "draft", "reviewed")
 
 
+REVIEW_KEYS = ("reviewer", "role", "date", "version")
+NOTE_KEYS = ("term", "chosen", "why")
+
+
 def translation_status(meta: dict, source: object) -> str:
-    """Return original | draft | reviewed; a reviewed translation must name reviewer and date."""
+    """Return original | draft | reviewed; a reviewed translation must name reviewer and date.
+
+    A `[review]` table (reviewer, role, date, version) records the sign-off; it counts only for
+    the content version it names, so a text changed after its review prints the draft notice
+    again. The older flat form (reviewer, reviewed_on) is still read.
+    """
     status = meta.get("translation", "draft")
     if status not in STATUSES:
         raise TemplateError(f"{source}: front matter: translation must be one of "
                             f"{', '.join(STATUSES)}, not {status!r}")
-    if status == "reviewed":
+    check_translation_notes(meta, source)
+    if status != "reviewed":
+        return status
+    review = meta.get("review")
+    if review is None:
         missing = [key for key in ("reviewer", "reviewed_on") if not meta.get(key)]
         if missing:
             raise TemplateError(f"{source}: front matter: a reviewed translation needs "
                                 f"{' and '.join(missing)}")
-    return status
+        return status
+    missing = [key for key in REVIEW_KEYS if not isinstance(review, dict) or not review.get(key)]
+    if missing:
+        raise TemplateError(f"{source}: front matter: [review] needs {', '.join(missing)}")
+    return status if str(review["version"]) == str(meta.get("version")) else "draft"
+
+
+def check_translation_notes(meta: dict, source: object) -> list[dict]:
+    """Return `[[translation_notes]]` (term, chosen, why: the words a translator chose)."""
+    notes = meta.get("translation_notes", [])
+    if not isinstance(notes, list):
+        raise TemplateError(f"{source}: front matter: translation_notes must be a list of "
+                            "[[translation_notes]] tables")
+    for n, note in enumerate(notes):
+        missing = [key for key in NOTE_KEYS
+                   if not isinstance(note, dict) or not isinstance(note.get(key), str)]
+        if missing:
+            raise TemplateError(f"{source}: front matter: translation_notes[{n}] needs "
+                                f"{', '.join(missing)} (text)")
+    return notes
 
 
 def read_front_matter(clinic_folder: Path | None, handout: str, lang: str) -> tuple[dict, Path]:

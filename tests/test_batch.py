@@ -43,7 +43,11 @@ def test_batch_builds_others_and_reports_the_broken_clinic(runner, tmp_path) -> 
     assert "broken-clinic/clinic.toml: phone: must be a string, not a number" in result.output
     rows = manifest(out)
     built = [r for r in rows if r["status"] == "built"]
-    assert len(built) == 22 and all(r["pages"] == 2 and r["bytes"] > 0 for r in built)
+    # each practitioner's version is two pages; a clinic version naming two or more of them may
+    # run onto a third (content 1.1 fills two pages for one practitioner)
+    assert len(built) == 22 and all(r["bytes"] > 0 for r in built)
+    assert all(r["pages"] == 2 for r in built if r["practitioner"])
+    assert all(r["pages"] in (2, 3) for r in built if not r["practitioner"])
     failed = [r for r in rows if r["status"] == "failed"]
     assert failed[0]["clinic"] == "broken-clinic" and "brand: required" in failed[0]["error"]
     expected = {"harbour-physio/ims-vs-acupuncture/en/clinic-letter.pdf",
@@ -155,8 +159,9 @@ def test_ctrl_c_stops_cleanly(tmp_path) -> None:
     assert any(r["status"] == "pending" for r in rows)
     on_disk = list(out.rglob("*.pdf"))
     assert len(on_disk) == len(built) and not list(out.rglob("*.part"))
-    for path in on_disk:
-        assert count_pages(path.read_bytes()) == 2
+    for path in on_disk:  # a clinic version naming several practitioners may take a third page
+        pages = count_pages(path.read_bytes())
+        assert pages == 2 or (path.name.startswith("clinic-") and pages == 3), (path, pages)
 
 
 def test_job_list_is_plain_data(tmp_path) -> None:

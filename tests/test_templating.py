@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from handouts.markup import parse_blocks
@@ -28,7 +30,7 @@ def test_search_path_puts_the_clinic_first(tmp_path) -> None:
 
 @pytest.mark.parametrize("old, new, expected", [
     ('page = "Page {page} of {pages}"', 'page = "Page {pag} of {pages}"', "labels.page: unknown or broken placeholder"),
-    ('reviewed = "2026-11-01"', 'reviewed = "soon"', "reviewed: 'soon' is not a date like 2026-11-01"),
+    ('reviewed = "2026-11-26"', 'reviewed = "soon"', "reviewed: 'soon' is not a date like 2026-11-01"),
     ('draft_notice = ', 'draft_notic = ', "[labels] lacks draft_notice"),
 ])
 def test_broken_front_matter_is_a_clean_error(runner, make_clinic, tmp_path, old, new, expected) -> None:
@@ -55,3 +57,64 @@ def test_template_that_is_not_utf8(runner, make_clinic, tmp_path) -> None:
     (own / "en.md.j2").write_bytes(b"+++\ntitle = \"\xff\xfe\"\n+++\n# x\n")
     result = runner.invoke(main, ["generate", "--clinic", str(folder), "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 1 and "is not UTF-8 text" in result.output and "Traceback" not in result.output
+
+
+def _fr_with(top: str, table: str = "") -> str:
+    """Return the French template with `top` for its translation line and `table` before [labels]."""
+    from conftest import ROOT
+
+    source = (ROOT / "templates/ims-vs-acupuncture/fr.md.j2").read_text(encoding="utf-8")
+    version = re.search(r'^version = "([^"]+)"', source, re.M).group(1)
+    source = source.replace('translation = "draft"', top, 1)
+    return source.replace("\n[labels]\n", f"\n{table.replace('{version}', version)}\n[labels]\n", 1)
+
+
+REVIEWED = ('translation = "reviewed"\n'
+            'translation_notes = [{term = "collapsed lung", chosen = "pneumothorax", why = "the medical word"}]')
+REVIEW = ('[review]\nreviewer = "A. Reviewer"\nrole = "Physiotherapist, French mother tongue"\n'
+          'date = 2026-11-20\nversion = "{version}"\n')
+
+
+@pytest.mark.parametrize("top, table, draft_notice", [
+    (REVIEWED, REVIEW, False),                                           # signed off for this text
+    (REVIEWED, REVIEW.replace('version = "{version}"', 'version = "0.9"'), True),  # an older text
+    ('translation = "draft"', "", True),
+])
+def test_review_table_switches_the_draft_notice_off(runner, make_clinic, tmp_path, top, table,
+                                                    draft_notice) -> None:
+    from conftest import pdf_text
+
+    from handouts.cli import main
+
+    folder = make_clinic()
+    own = folder / "templates" / "ims-vs-acupuncture"
+    own.mkdir(parents=True)
+    (own / "fr.md.j2").write_text(_fr_with(top, table), encoding="utf-8")
+    result = runner.invoke(main, ["generate", "--clinic", str(folder), "--lang", "fr",
+                                  "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 0, result.output
+    assert ("ébauche" in pdf_text((tmp_path / "x.pdf").read_bytes())) is draft_notice
+
+
+@pytest.mark.parametrize("meta, message", [
+    ({"translation": "reviewed", "review": {"reviewer": "A", "date": "2026-11-20"}},
+     "[review] needs role, version"),
+    ({"translation": "draft", "translation_notes": "collapsed lung"},
+     "translation_notes must be a list"),
+    ({"translation": "draft", "translation_notes": [{"term": "x", "chosen": "y"}]},
+     "translation_notes[0] needs why"),
+])
+def test_review_and_translation_notes_are_checked(meta: dict, message: str) -> None:
+    from handouts.errors import TemplateError
+    from handouts.templating import translation_status
+
+    with pytest.raises(TemplateError, match=re.escape(message)):
+        translation_status({"version": "1.1", **meta}, "fr.md.j2")
+
+
+def test_review_counts_for_its_own_version_only() -> None:
+    from handouts.templating import translation_status
+
+    review = {"reviewer": "A", "role": "B", "date": "2026-11-20", "version": "1.1"}
+    assert translation_status({"version": "1.1", "translation": "reviewed", "review": review}, "x") == "reviewed"
+    assert translation_status({"version": "1.2", "translation": "reviewed", "review": review}, "x") == "draft"
