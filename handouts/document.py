@@ -102,7 +102,18 @@ def _story(text: RenderedHandout, job: HandoutJob, labels: dict, styles: dict, p
     version = labels["version"].format(version=text.meta.get("version", ""),
                                        reviewed=format_date(_reviewed(text.meta), job.lang))
     story.append(blocks.small_line(version, styles, chain))
+    _keep_references_with_text(story)
     return story
+
+
+def _keep_references_with_text(story: list) -> None:
+    """Never leave the references alone on a page: the block before their heading goes with
+    them."""
+    for i, flowable in enumerate(story):
+        if type(flowable).__name__ == "BalancedColumns" and i >= 2 and \
+                getattr(story[i - 1], "is_heading", False):
+            story[i - 2].keepWithNext = 1
+            return
 
 
 # The {placeholders} each label may use.

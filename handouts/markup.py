@@ -89,7 +89,7 @@ def _blocks(tokens: list, i: int, ctx: _Ctx, role: str, until: str | None,
             from .illustration import figure_from_tokens
 
             figure, i = figure_from_tokens(tokens, i, ctx.styles, ctx.palette, ctx.chain, ctx.source)
-            out.append(figure)
+            out.append(set_node(figure, ctx.root.child("Figure", Alt=figure.alt_text)))
         elif tok.type.startswith("container_") and tok.type.endswith("_open"):
             name = tok.type[len("container_"):-len("_open")]
             small = in_refs or name == "references"

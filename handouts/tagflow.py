@@ -102,12 +102,27 @@ def _as_artifact(original: Any) -> Any:
     return draw
 
 
+def _draw_figure(original: Any) -> Any:
+    def draw_on(self: Any, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N803
+        tagger, node = tagger_of(canvas), node_of(self)
+        if tagger is None or node is None or tagger.suspended:
+            return original(self, canvas, x, y, _sW)
+        with tagger.content(canvas, node):
+            tagger.suspended += 1  # its labels are part of the figure, described by its /Alt
+            try:
+                return original(self, canvas, x, y, _sW)
+            finally:
+                tagger.suspended -= 1
+    return draw_on
+
+
 @cache
 def install() -> None:
-    """Wrap ReportLab's paragraph and table drawing (once per process)."""
-    from reportlab.platypus import paragraph, tables
+    """Wrap ReportLab's paragraph, table and figure drawing (once per process)."""
+    from reportlab.platypus import flowables, paragraph, tables
 
     paragraph.Paragraph.drawOn = _draw_paragraph(paragraph.Paragraph.drawOn)
+    flowables.Flowable.drawOn = _draw_figure(flowables.Flowable.drawOn)  # any other with a node
     paragraph.Paragraph.split = _split(paragraph.Paragraph.split)
     paragraph._drawBullet = _draw_bullet(paragraph._drawBullet)
     tables.Table._drawBkgrnd = _as_artifact(tables.Table._drawBkgrnd)

@@ -32,11 +32,16 @@ def _pdf(*key: object) -> bytes:
 
 
 def source_blocks(markdown: str) -> list[str]:
-    """Return the plain text of every heading, paragraph, list item and table cell."""
+    """Return the plain text of every heading, paragraph, list item and table cell printed."""
     out = []
+    in_figure = in_item = False
     for tok in parse_blocks(markdown):
-        if tok.type != "inline":
-            continue
+        if tok.type.startswith("container_figure"):
+            in_figure = tok.type.endswith("_open")
+        elif tok.type in ("list_item_open", "list_item_close"):
+            in_item = tok.type == "list_item_open"
+        if tok.type != "inline" or (in_figure and not in_item):
+            continue  # a figure's paragraph is its alternative text (/Alt), not printed
         parts = []
         for child in tok.children or []:
             if child.type in ("text", "code_inline"):
