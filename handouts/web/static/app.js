@@ -185,6 +185,8 @@ function remember(id) {
 }
 
 function restore() {
+  const usable = DATA.clinics.find((c) => c.errors.length === 0);
+  if (usable) $("clinic").value = usable.id;  // start on a clinic that can make handouts
   for (const id of REMEMBER) {
     const value = localStorage.getItem("handouts." + id);
     const select = $(id);
