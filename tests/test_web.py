@@ -19,6 +19,7 @@ from urllib.request import Request, urlopen
 import pytest
 
 from conftest import EXAMPLES, pdf_text
+from test_mail import smtp_server  # noqa: F401 - a fixture: a real SMTP server on loopback
 from webserver import ARTIFACTS, running_server, skip_or_fail
 
 try:
@@ -357,3 +358,25 @@ def test_a_mixed_script_name_leaves_no_trace_either(clinics: Path) -> None:
     assert "陳小明" in pdf_text(work.pdf(job).data)
     keys = [re.sub(r"<[^>]*>", "", repr(k)) for c in (memo._SHARED, memo._PARSED) for k in c]
     assert not any("Ann陳小明" in key or "陳小明" in key for key in keys)
+
+
+def test_send_over_the_clinics_smtp(make_clinic, smtp_server, monkeypatch) -> None:
+    from test_mail import smtp_clinic
+
+    port, cert, received = smtp_server
+    folder = smtp_clinic(make_clinic, port, cert)
+    monkeypatch.setenv("HANDOUTS_SMTP_USER", "desk")
+    monkeypatch.setenv("HANDOUTS_SMTP_PASSWORD", "s3cret")
+    with TestClient(make_app(folder), base_url=HOST) as test_client:
+        page = test_client.get("/").text
+        assert "&#34;smtp&#34;: true" in page or "&quot;smtp&quot;: true" in page
+        response = post(test_client, "send", clinic="test-clinic", practitioner="sam-taylor",
+                        patient=NAME, to="pat@example.com")
+    assert response.status_code == 200, response.text
+    assert response.json() == {"message": "Sent to pat@example.com."}
+    (_, rcpt, raw) = received[0]
+    assert rcpt == ["pat@example.com"]
+    message = email.message_from_bytes(raw)
+    pdf = next(part for part in message.walk() if part.get_content_type() == "application/pdf")
+    assert NAME in pdf_text(pdf.get_payload(decode=True))
+    assert NAME not in str(message["Subject"])

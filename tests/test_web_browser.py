@@ -7,6 +7,7 @@ import email
 import io
 import json
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -223,3 +224,44 @@ def test_readable_at_200_percent_zoom(browser, server) -> None:
     assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # no sideways
     tab.screenshot(path=str(ARTIFACTS / "front-desk-200-percent.png"), full_page=True)
     context.close()
+
+
+def test_print_on_the_desk_printer_through_cups(browser, tmp_path: Path) -> None:
+    """Last: a real CUPS queue (cups-pdf) on a private scheduler receives the handout."""
+    from webserver import private_cups
+
+    with private_cups("deskpdf") as cups_server:
+        log = tmp_path / "server.log"
+        with running_server(EXAMPLES, "--printer", "deskpdf", log=log,
+                            env={"CUPS_SERVER": cups_server}) as url:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            tab = context.new_page()
+            tab.goto(url + "/")
+            wait_for_preview(tab, 0)
+            tab.select_option("#clinic", "harbour-physio")
+            tab.fill("#patient", "Quorble Deskprint")
+            tab.click("#desk-print")
+            tab.wait_for_function("() => /CUPS job/.test("
+                                  "document.getElementById('status').textContent)",
+                                  timeout=60_000)
+            status = tab.locator("#status").text_content()
+            context.close()
+        assert status.startswith("Sent to the printer deskpdf: CUPS job deskpdf-"), status
+        printed = printed_file(status.rsplit("-", 1)[1].rstrip("."))
+    assert "Quorble" not in log.read_text(encoding="utf-8")
+    text = subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    printed.unlink()  # the printed page holds the name: leave nothing behind
+    assert "Quorble Deskprint" in " ".join(text.split()) and "Harbourview" in text
+
+
+def printed_file(number: str) -> Path:
+    """Wait for the PDF cups-pdf writes for job `number` (in ~/PDF)."""
+    for _ in range(300):
+        found = [p for p in (Path.home() / "PDF").glob(f"*job_{number}.pdf")
+                 if p.stat().st_size > 0]
+        if found:
+            time.sleep(0.3)  # let cups-pdf finish writing
+            return found[0]
+        time.sleep(0.1)
+    raise AssertionError(f"cups-pdf wrote nothing for job {number}")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -38,13 +40,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(clinics: Path, *args: str, log: Path) -> Iterator[str]:
+def running_server(clinics: Path, *args: str, log: Path,
+                   env: dict[str, str] | None = None) -> Iterator[str]:
     """Start `handouts serve` on a free port; yield its base URL; stop it afterwards."""
     port = free_port()
     command = [sys.executable, "-m", "handouts", "serve", "--clinic", str(clinics),
                "--port", str(port), *args]
     with log.open("wb") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT)
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT,
+                                   env={**os.environ, **(env or {})})
         try:
             url = f"http://127.0.0.1:{port}"
             _wait_until_up(url, process, log)
@@ -70,3 +74,75 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
         except (urllib.error.URLError, OSError):
             time.sleep(0.2)
     raise AssertionError(f"the server did not start: {log.read_text(errors='replace')}")
+
+
+CUPSD_CONF = """\
+Listen {root}/cups.sock
+LogLevel warn
+WebInterface No
+Browsing No
+DefaultAuthType None
+<Location />
+  Order allow,deny
+  Allow all
+</Location>
+<Policy default>
+  <Limit All>
+    Order deny,allow
+  </Limit>
+</Policy>
+"""
+CUPS_FILES_CONF = """\
+ServerRoot {root}/etc
+RequestRoot {root}/spool
+CacheDir {root}/cache
+StateDir {root}/state
+TempDir {root}/tmp
+AccessLog {root}/log/access_log
+ErrorLog {root}/log/error_log
+PageLog {root}/log/page_log
+ServerBin /usr/lib/cups
+DataDir /usr/share/cups
+FileDevice No
+User lp
+Group lp
+SystemGroup root
+"""
+
+
+@contextmanager
+def private_cups(printer: str) -> Iterator[str]:
+    """Run a CUPS scheduler of our own (never the system's) with a cups-pdf queue named
+    `printer`; yield the value for CUPS_SERVER. cups-pdf writes to ~/PDF."""
+    if os.geteuid() != 0:
+        skip_or_fail("a private CUPS scheduler with the cups-pdf backend needs root")
+    if not (Path("/usr/sbin/cupsd").exists() and Path("/usr/lib/cups/backend/cups-pdf").exists()):
+        skip_or_fail("CUPS and printer-driver-cups-pdf are not installed")
+    root = Path(tempfile.mkdtemp(prefix="handouts-cups-"))  # not under pytest's 0700 folders:
+    root.chmod(0o755)                                       # the filters run as user lp
+    for sub in ("etc", "spool", "cache", "state", "log"):
+        (root / sub).mkdir()
+    (root / "tmp").mkdir(mode=0o1777)
+    (root / "tmp").chmod(0o1777)
+    (root / "etc" / "cupsd.conf").write_text(CUPSD_CONF.format(root=root))
+    (root / "etc" / "cups-files.conf").write_text(CUPS_FILES_CONF.format(root=root))
+    server = str(root / "cups.sock")
+    env = {**os.environ, "CUPS_SERVER": server, "LC_ALL": "C"}
+    cupsd = subprocess.Popen(["/usr/sbin/cupsd", "-f", "-c", str(root / "etc" / "cupsd.conf"),
+                              "-s", str(root / "etc" / "cups-files.conf")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            status = subprocess.run(["lpstat", "-r"], env=env, capture_output=True, text=True)
+            if "scheduler is running" in status.stdout:
+                break
+            time.sleep(0.1)
+        for command in (["lpadmin", "-p", printer, "-E", "-v", "cups-pdf:/",
+                         "-m", "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd"],
+                        ["cupsenable", printer], ["cupsaccept", printer]):
+            subprocess.run(command, env=env, check=True, capture_output=True)
+        yield server
+    finally:
+        cupsd.terminate()
+        cupsd.wait(timeout=20)
+        shutil.rmtree(root, ignore_errors=True)
