@@ -104,6 +104,22 @@ def test_page_offers_the_validated_clinics_and_safe_headers(client) -> None:
                data["clinics"])  # no file-system paths reach the page
 
 
+def test_page_colours_reach_aa_contrast(clinics: Path) -> None:
+    from handouts.styles import contrast
+    from handouts.web.catalog import load_catalog
+
+    for entry in load_catalog(clinics).entries:
+        if entry.clinic is None:
+            continue
+        shown = entry.to_json()
+        assert contrast(shown["onPrimary"], shown["primary"]) >= 4.5, entry.id  # header band
+        assert contrast("#FFFFFF", shown["brandText"]) >= 4.5, entry.id  # buttons, headings
+    css = (Path(__file__).parent.parent / "handouts/web/static/app.css").read_text()
+    for colour in re.findall(r"--(?:ink|muted|error): (#[0-9A-F]{6})", css):
+        assert contrast(colour, "#FFFFFF") >= 4.5, colour
+    assert contrast(re.search(r"--line: (#[0-9A-F]{6})", css).group(1), "#FFFFFF") >= 3.0
+
+
 def test_static_files_come_from_a_fixed_table(client) -> None:
     assert client.get("/static/app.js").headers["content-type"].startswith("text/javascript")
     for path in ("/static/", "/static/..%2fapp.py", "/static/app.py", "/fonts/..%2f..%2fcli.py",

@@ -190,6 +190,18 @@ def test_keyboard_only(page) -> None:
     with page.expect_download() as info:
         page.keyboard.press("Enter")
     assert info.value.suggested_filename.endswith("-fr-letter.pdf")
+    assert page.evaluate("document.activeElement.id") == "download"  # focus stays put
+
+
+def test_every_control_has_a_label(page) -> None:
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll(
+        'select, input:not([type=hidden]), button')].filter(el =>
+          !(el.labels && el.labels.length) && !el.getAttribute('aria-label') &&
+          !(el.tagName === 'BUTTON' && el.textContent.trim())).map(el => el.id || el.name)""")
+    assert unlabelled == []
+    assert page.evaluate("document.documentElement.lang") == "en"
+    langs = page.evaluate("[...document.querySelectorAll('#languages span')].map(s => s.lang)")
+    assert langs == ["en"]  # the first clinic that loads: English only
 
 
 def test_remembers_clinic_and_paper_never_the_patient(page) -> None:

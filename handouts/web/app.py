@@ -6,6 +6,7 @@ in POST bodies and goes only into the job handed to a worker: never into a URL, 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -180,15 +181,24 @@ async def _email_draft(desk: FrontDesk, job: Any, form: dict) -> Response:
 
 
 async def _send(desk: FrontDesk, job: Any, form: dict) -> Response:
-    message = await desk.pool.run(work.email_send, job, form.get("to", "").strip())
-    return JSONResponse({"message": message})
+    from ..mail import send
+
+    to = form.get("to", "").strip()
+    clinic, message = await desk.pool.run(work.email_for_sending, job, to)
+    await asyncio.to_thread(send, clinic, message)  # SMTP waits here, not in a render worker
+    return JSONResponse({"message": f"Sent to {to}."})
 
 
 async def _print(desk: FrontDesk, job: Any, form: dict) -> Response:
+    from ..printing import print_pdf
+
     printer = form.get("printer", "")
     if printer not in desk.settings.printers:
         raise Refused(400, "That printer is not one this front desk was started with.")
-    return JSONResponse({"message": await desk.pool.run(work.desk_print, job, printer)})
+    pdf = await desk.pool.run(work.pdf, job)
+    # the job title is the file name, built from ids only: print queues are visible to everyone
+    job_id = await asyncio.to_thread(print_pdf, pdf.data, pdf.name, job.paper, printer, 1, True)
+    return JSONResponse({"message": f"Sent to the printer {printer}: CUPS job {job_id}"})
 
 
 ACTIONS = {"preview": _preview, "pdf": _pdf, "email-draft": _email_draft, "send": _send,
@@ -209,8 +219,6 @@ def create_app(settings: Settings) -> Any:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        import asyncio
-
         await asyncio.to_thread(desk.pool.start)
         try:
             yield

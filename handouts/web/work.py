@@ -1,4 +1,4 @@
-"""Work: what a front-desk worker process does for one request (render, preview, mail, print).
+"""Work: what a front-desk worker process does for one request (render, preview, e-mail).
 
 These run in the worker pool, never on the server's event loop. A job with a patient name leaves
 nothing of the name behind in the worker: the paragraph caches it touched are trimmed afterwards.
@@ -12,9 +12,14 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..jobs import HandoutJob
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+
+    from ..models import Clinic
 
 PREVIEW_PAGES = 2
 PREVIEW_SCALE = 1.25  # 1.25 px per point: a letter page is 765 px wide, crisp at 2x on screen
@@ -110,19 +115,10 @@ def email_draft(job: HandoutJob, to: str) -> Download:
     return Download(name, "message/rfc822", mail.eml_bytes(msg))
 
 
-def email_send(job: HandoutJob, to: str) -> str:
-    """Send the handout e-mail over the clinic's [smtp] server; return what to tell the user."""
-    from .. import mail
+def email_for_sending(job: HandoutJob, to: str) -> tuple[Clinic, EmailMessage]:
+    """Return the clinic and the e-mail to send (the server sends it: its environment holds
+    the SMTP credentials, and a render worker should not wait on the network)."""
     from ..service import email_message
 
     clinic, _, msg = _run(job, lambda: email_message(job, to, draft=False))
-    mail.send(clinic, msg)
-    return f"Sent to {to}."
-
-
-def desk_print(job: HandoutJob, printer: str) -> str:
-    """Print on the desk printer through CUPS; return the job id message."""
-    from ..service import print_handout
-
-    job_id = _run(job, lambda: print_handout(job, printer, 1, True))
-    return f"Sent to the printer {printer}: CUPS job {job_id}"
+    return clinic, msg

@@ -40,11 +40,14 @@ class RenderPool:
         self._executor: ProcessPoolExecutor | None = None
 
     def start(self) -> None:
-        """Start the worker processes (forkserver: no threads or event loop are inherited)."""
+        """Start the workers (forkserver or spawn: no threads or event loop are inherited)."""
         from . import work
 
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["handouts.document", "handouts.web.work"])
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["handouts.document", "handouts.web.work"])
+        else:  # Windows
+            context = multiprocessing.get_context("spawn")
         self._executor = ProcessPoolExecutor(self.workers, mp_context=context,
                                              initializer=work.warm,
                                              initargs=(self.warm_clinic,))

@@ -139,7 +139,9 @@ function fileName(response, fallback) {
 }
 
 async function busy(button, work) {
-  button.disabled = true;
+  // aria-disabled, not disabled: a disabled button loses the keyboard focus
+  if (button.getAttribute("aria-disabled") === "true") return;
+  button.setAttribute("aria-disabled", "true");
   const started = performance.now();
   try {
     await work();
@@ -148,7 +150,7 @@ async function busy(button, work) {
   } catch (error) {
     fail(error);
   } finally {
-    button.disabled = false;
+    button.removeAttribute("aria-disabled");
   }
 }
 
