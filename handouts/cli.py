@@ -211,9 +211,9 @@ def email(to: str, send: bool, output: str | None, password: str | None, **selec
 
 
 @main.command()
-@click.option("--clinic", "clinic_dir", required=True, envvar="HANDOUTS_CLINICS",
+@click.option("--clinic", "clinic_dir", required=True, envvar="HANDOUTS_CLINIC",
               metavar="DIR", type=click.Path(file_okay=False),
-              help="A clinic folder, or a folder of clinic folders (or set HANDOUTS_CLINICS).")
+              help="A clinic folder, or a folder of clinic folders (or set HANDOUTS_CLINIC).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; any other than this machine needs a token.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8750, show_default=True)

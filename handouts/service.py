@@ -90,6 +90,6 @@ def email_message(job: HandoutJob, to: str, draft: bool, password: str | None = 
     clinic = load_clinic(job.clinic_dir)
     resolved = job.resolved(clinic)
     pdf = build_handout(job, clinic)
-    if password:
+    if password is not None:
         pdf = encrypt(pdf, password)
     return clinic, resolved, mail.build_message(clinic, resolved, pdf, to, draft=draft)
