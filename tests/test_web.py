@@ -324,7 +324,8 @@ def test_serve_help_and_a_missing_folder(runner, tmp_path: Path) -> None:
     from handouts.cli import main
 
     result = runner.invoke(main, ["serve", "--help"])
-    assert result.exit_code == 0 and "handouts serve --clinic examples/clinics --open" in result.output
+    assert result.exit_code == 0
+    assert "handouts serve --clinic examples/clinics --open" in result.output
     result = runner.invoke(main, ["serve", "--clinic", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "no such folder" in result.output
@@ -370,7 +371,8 @@ def test_a_mixed_script_name_leaves_no_trace_either(clinics: Path) -> None:
     from handouts.web.catalog import load_catalog, make_job
 
     catalog = load_catalog(clinics)
-    job = make_job(catalog, {"clinic": "harbour-physio", "patient": "Ann陳小明 Ng"}, "2026-11-25")
+    form = {"clinic": "harbour-physio", "patient": "Ann陳小明 Ng"}
+    job = make_job(catalog, form, "2026-11-25")
     assert "陳小明" in pdf_text(work.pdf(job).data)
     keys = [re.sub(r"<[^>]*>", "", repr(k)) for c in (memo._SHARED, memo._PARSED) for k in c]
     assert not any("Ann陳小明" in key or "陳小明" in key for key in keys)

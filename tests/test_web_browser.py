@@ -104,7 +104,8 @@ def test_pick_preview_and_download(page) -> None:
     images = page.locator(".pages img:not([hidden])")
     assert images.count() == 2
     assert all(images.nth(i).evaluate("img => img.naturalWidth") > 500 for i in range(2))
-    assert page.locator("#clinic-name").text_content() == "Maple & Pine Needle Clinic (sample clinic)"
+    assert page.locator("#clinic-name").text_content() == \
+        "Maple & Pine Needle Clinic (sample clinic)"
 
     seq = int(page.evaluate("document.body.dataset.previewSeq"))
     started = time.perf_counter()

@@ -77,7 +77,10 @@ class FrontDesk:
         self.page = _page_template()
 
     async def index(self, request: Request) -> Response:
-        self.catalog = load_catalog(self.settings.root)  # a clinic.toml edited since shows now
+        try:
+            self.catalog = load_catalog(self.settings.root)  # a clinic.toml edited shows now
+        except HandoutError:
+            pass  # the folder went away: keep offering what was there
         data = {**self.catalog.to_json(), "printers": list(self.settings.printers)}
         html = self.page.render(csrf=csrf_token(self.secret), data=json.dumps(data),
                                 catalog=data, printers=self.settings.printers)

@@ -17,8 +17,8 @@ log = logging.getLogger("handouts.web")
 MAX_BODY = 16 * 1024  # a form of a few short fields; anything bigger is not from the page
 TOKEN_COOKIE = "handouts_token"
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-       "font-src 'self'; connect-src 'self'; frame-src 'self' blob:; object-src 'none'; base-uri 'none'; "
-       "form-action 'self'; frame-ancestors 'none'")
+       "font-src 'self'; connect-src 'self'; frame-src 'self' blob:; object-src 'none'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 HEADERS = [
     (b"cache-control", b"no-store"), (b"pragma", b"no-cache"),
     (b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),

@@ -70,10 +70,12 @@ function showClinic() {
     return item;
   }));
   const root = document.documentElement.style;
+  // a clinic that cannot load has no colours of its own: neutral ones, not the last clinic's
+  root.setProperty("--primary", broken ? "#3A3A3A" : clinic.primary);
+  root.setProperty("--on-primary", broken ? "#FFFFFF" : clinic.onPrimary);
+  root.setProperty("--brand-text", broken ? "#3A3A3A" : clinic.brandText);
+  if (broken) $("preview-status").textContent = "No preview until the settings are fixed.";
   if (!broken) {
-    root.setProperty("--primary", clinic.primary);
-    root.setProperty("--on-primary", clinic.onPrimary);
-    root.setProperty("--brand-text", clinic.brandText);
     fillSelect($("practitioner"), clinic.practitioners);
     fillLanguages(clinic.languages);
     const paper = localStorage.getItem("handouts.paper");
