@@ -14,6 +14,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.error import HTTPError
 from urllib.request import Request, urlopen
 
 import pytest
@@ -181,6 +182,7 @@ def test_cross_site_posts_are_refused(client) -> None:
     # a plain HTML form of another site cannot send JSON without a preflight, nor this:
     assert client.post("/api/pdf", content=b"x", headers={"Content-Type": "text/plain"}) \
         .status_code == 415
+    assert client.options("/api/pdf").status_code == 405  # no CORS preflight succeeds
     # the page's own token in a same-origin form body is accepted
     assert client.post("/api/pdf", data=form, headers={"Origin": HOST}).status_code == 200
 
@@ -324,11 +326,22 @@ def test_serve_help_and_a_missing_folder(runner, tmp_path: Path) -> None:
     from handouts.cli import main
 
     result = runner.invoke(main, ["serve", "--help"])
+    assert "[default: 127.0.0.1]" in result.output  # this machine only, unless asked
     assert result.exit_code == 0
     assert "handouts serve --clinic examples/clinics --open" in result.output
     result = runner.invoke(main, ["serve", "--clinic", str(tmp_path / "nope")])
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "no such folder" in result.output
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(main, ["serve", "--clinic", str(EXAMPLES), "--port", str(port)])
+    assert result.exit_code == 1
+    assert result.output == (f"Error: cannot listen on 127.0.0.1 port {port} (Address already "
+                             "in use): another program uses it; choose another with --port\n")
 
 
 # --- a real server ----------------------------------------------------------------------------
@@ -398,3 +411,35 @@ def test_send_over_the_clinics_smtp(make_clinic, smtp_server, monkeypatch) -> No
     pdf = next(part for part in message.walk() if part.get_content_type() == "application/pdf")
     assert NAME in pdf_text(pdf.get_payload(decode=True))
     assert NAME not in str(message["Subject"])
+
+
+def test_a_network_address_needs_the_printed_token(tmp_path: Path) -> None:
+    from webserver import ROOT, free_port
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "handouts", "serve", "--clinic",
+                                str(EXAMPLES), "--host", "0.0.0.0", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT,
+                               text=True)
+    try:
+        first = process.stdout.readline()
+        link = re.search(r"http://\S+\?token=([\w-]+)", first)
+        assert link, first
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                urlopen(base + "/", timeout=2)
+            except HTTPError as err:
+                if err.code == 401:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        with pytest.raises(HTTPError) as refused:
+            urlopen(base + "/static/app.js", timeout=5)
+        assert refused.value.code == 401
+        with urlopen(Request(base + "/", headers={"Authorization": f"Bearer {link.group(1)}"}),
+                     timeout=5) as page:
+            assert page.status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -81,6 +81,7 @@ def serve(clinic_dir: str, host: str, port: int, open_browser: bool, printers: t
     root = Path(clinic_dir)
     if not root.is_dir():
         raise SelectionError(f"{root}: no such folder (give a clinic folder or a folder of them)")
+    _check_port(host, port)
     app = create_app(Settings(root, allowed_hosts(host), token, printers))
     shown = "localhost" if host in ("127.0.0.1", "localhost") else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
@@ -89,6 +90,22 @@ def serve(clinic_dir: str, host: str, port: int, open_browser: bool, printers: t
         threading.Thread(target=_open_when_up, args=(host, port, url), daemon=True).start()
     uvicorn.run(app, host=host, port=port, log_config=LOG_CONFIG, access_log=False,
                 server_header=False, timeout_graceful_shutdown=5)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port another program holds, before the workers start."""
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+    except OSError as err:
+        raise ServeError(f"--host {host}: {err.strerror or err}") from err
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as err:
+            raise ServeError(f"cannot listen on {host} port {port} ({err.strerror}): another "
+                             "program uses it; choose another with --port") from err
 
 
 def _open_when_up(host: str, port: int, url: str) -> None:
