@@ -107,14 +107,15 @@ def test_pick_preview_and_download(page) -> None:
     assert page.locator("#clinic-name").text_content() == \
         "Maple & Pine Needle Clinic (sample clinic)"
 
-    seq = int(page.evaluate("document.body.dataset.previewSeq"))
-    started = time.perf_counter()
-    page.get_by_label("English").check()
-    wait_for_preview(page, seq)
-    timing("click_to_preview_s", time.perf_counter() - started)
-    page.get_by_label("中文（繁體）").check()
-    wait_for_preview(page, seq + 1)
-    wait_idle(page)
+    times = []
+    for language in ("English", "ਪੰਜਾਬੀ", "中文（简体）", "English", "中文（繁體）"):
+        seq = int(page.evaluate("document.body.dataset.previewSeq"))
+        started = time.perf_counter()
+        page.get_by_label(language).check()
+        wait_for_preview(page, seq)
+        wait_idle(page)
+        times.append(time.perf_counter() - started)
+    timing("click_to_preview_s_median_of_5", sorted(times)[2])
 
     started = time.perf_counter()
     with page.expect_download() as info:
@@ -142,11 +143,21 @@ def test_print_opens_the_pdf_for_the_print_dialog(page) -> None:
         bodies.append(answer.body())
         route.fulfill(response=answer)
     page.route("**/api/pdf", keep)
+    # Headless Chromium has no print dialog (print() on a framed PDF crashes its renderer): note
+    # what print() was called on instead, before the page's own load handler calls it.
+    page.evaluate("""() => {
+        const frame = document.getElementById('print-frame');
+        frame.addEventListener('load', () => {
+            const shown = frame.contentDocument.contentType;
+            frame.contentWindow.print = () => { document.body.dataset.printed = shown; };
+        });
+    }""")
     started = time.perf_counter()
     page.click("#print")
-    page.wait_for_function("() => document.getElementById('print-frame').src"
-                           ".startsWith('blob:')")
-    timing("click_to_print_pdf_s", time.perf_counter() - started)
+    page.wait_for_function("() => document.body.dataset.printed", timeout=30_000)
+    timing("click_to_print_dialog_s", time.perf_counter() - started)
+    assert page.evaluate("document.body.dataset.printed") == "application/pdf"
+    assert page.evaluate("document.getElementById('print-frame').src").startswith("blob:")
     pdf = bodies[0]
     assert pdf.startswith(b"%PDF") and "Quorble" in pdf_text(pdf)
     assert "print dialog" in page.locator("#status").text_content()
