@@ -84,7 +84,7 @@ function showClinic() {
     $("send").dataset.available = clinic.smtp ? "yes" : "no";
   }
   $("logo").hidden = broken || !clinic.logo;
-  if (!broken && clinic.logo) { $("logo").src = clinic.logo; $("logo").alt = clinic.name + " logo"; }
+  if (!broken && clinic.logo) $("logo").src = clinic.logo;  // decorative: the heading names it
   showEmailButtons();
   $("pages").hidden = broken;
   if (!broken) schedulePreview(0);
