@@ -69,6 +69,7 @@ def main() -> None:
       handouts email --clinic examples/clinics/harbour-physio --practitioner sam-taylor \\
           --to patient@example.com
       handouts batch examples/clinics --out out
+      handouts serve --clinic examples/clinics --open
     """
 
 
@@ -208,3 +209,30 @@ def email(to: str, send: bool, output: str | None, password: str | None, **selec
 
     path = email_handout(HandoutJob(**selection), to, send, output, password)
     click.echo("Sent." if path is None else f"Wrote {path} (open it in your mail program to send)")
+
+
+@main.command()
+@click.option("--clinic", "clinic_dir", required=True, envvar="HANDOUTS_CLINIC",
+              metavar="DIR", type=click.Path(file_okay=False),
+              help="A clinic folder, or a folder of clinic folders (or set HANDOUTS_CLINIC).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any other than this machine needs a token.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8750, show_default=True)
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the browser.")
+@click.option("--printer", "printers", multiple=True, metavar="NAME",
+              help="CUPS printer for 'Print on the desk printer' (repeatable).")
+@click.option("--token", envvar="HANDOUTS_TOKEN", metavar="TEXT",
+              help="Access token required on every request (generated when --host is not local).")
+@reports_errors
+def serve(**options: Any) -> None:
+    """Run the front desk: a local web page to pick, preview and print a handout.
+
+    \b
+    Needs the serve extra: pip install "handouts[serve]".
+    Examples:
+      handouts serve --clinic examples/clinics --open
+      handouts serve --clinic clinics/ --printer front-desk
+    """
+    from .web.server import serve as run  # the web stack loads only for this command
+
+    run(**options)

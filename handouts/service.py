@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import load_clinic
 from .jobs import HandoutJob, build_handout, file_name
 from .layout import count_pages
+from .models import Clinic
 from .output import resolve_output, write_pdf
 from .templating import available, template_status
+
+if TYPE_CHECKING:  # the e-mail modules load only for `handouts email`
+    from email.message import EmailMessage
 
 
 @dataclass(frozen=True)
@@ -63,15 +68,8 @@ def email_handout(job: HandoutJob, to: str, send: bool, output: str | None,
     """Make the e-mail PDF; send it over SMTP, or write an .eml draft and return its path."""
     from . import mail
     from .output import write_atomic
-    from .postprocess import encrypt
 
-    mail.check_address(to)
-    clinic = load_clinic(job.clinic_dir)
-    resolved = job.resolved(clinic)
-    pdf = build_handout(job, clinic)
-    if password:
-        pdf = encrypt(pdf, password)
-    msg = mail.build_message(clinic, resolved, pdf, to, draft=not send)
+    clinic, resolved, msg = email_message(job, to, draft=not send, password=password)
     if send:
         mail.send(clinic, msg)
         return None
@@ -80,3 +78,18 @@ def email_handout(job: HandoutJob, to: str, send: bool, output: str | None,
         path = path / mail.default_eml_path(clinic, resolved)
     write_atomic(path, mail.eml_bytes(msg))
     return path
+
+
+def email_message(job: HandoutJob, to: str, draft: bool, password: str | None = None
+                  ) -> tuple[Clinic, HandoutJob, EmailMessage]:
+    """Build the handout e-mail in memory; return the clinic, the resolved job and the message."""
+    from . import mail
+    from .postprocess import encrypt
+
+    mail.check_address(to)
+    clinic = load_clinic(job.clinic_dir)
+    resolved = job.resolved(clinic)
+    pdf = build_handout(job, clinic)
+    if password is not None:
+        pdf = encrypt(pdf, password)
+    return clinic, resolved, mail.build_message(clinic, resolved, pdf, to, draft=draft)
