@@ -7,7 +7,7 @@ import datetime as dt
 from . import blocks
 from .errors import TemplateError
 from .fonts import FontChain, check_glyphs, font_chain
-from .jobs import HandoutJob, explain_credentials, select_practitioners
+from .jobs import HandoutJob, select_practitioners
 from .layout import PageInfo, PdfMeta, count_pages, frame_width, render_pdf
 from .logo import logo_reader
 from .markup import build_story
@@ -15,8 +15,8 @@ from .memo import memoize_wraps
 from .models import Clinic
 from .postprocess import apply_letterhead
 from .styles import Palette, make_palette, make_styles
-from .templating import (RenderedHandout, glossary, render_handout, select_template,
-                         translation_status)
+from .team import group_team, localize
+from .templating import RenderedHandout, render_handout, select_template, translation_status
 
 MAX_PAGES = 2  # a template may set max_pages in its front matter
 LABELS = ("page", "prepared_for", "on", "book_online", "phone", "email", "version",
@@ -33,8 +33,9 @@ def compose(clinic: Clinic, job: HandoutJob, creator: str) -> bytes:
         fields.append(("--for", job.patient))
     check_glyphs(fields, clinic.source, chain)
     name = select_template(clinic.folder, job.handout, job.lang)
-    people = explain_credentials(clinic, people, glossary(job.lang))
-    context = {"clinic": clinic, "practitioners": people,
+    groups = group_team(people, job.lang)  # by profession, titles and meanings in job.lang
+    people = [localize(p, job.lang) for p in people]
+    context = {"clinic": clinic, "practitioners": people, "groups": groups,
                "practitioner": people[0] if job.practitioner else None, "lang": job.lang}
     text = render_handout(clinic.folder, name, context)
     labels = _labels(text.meta, text.source)

@@ -11,6 +11,7 @@ from .jobs import HandoutJob
 from .manifest import clinic_digest, input_hash, tool_digest
 from .models import Clinic
 from .paths import batch_path, collision_key
+from .team import names_needling
 from .templating import available
 
 
@@ -76,7 +77,7 @@ def plan_batch(paths: list[str], date: str, handouts: tuple[str, ...] = (),
 def _clinic_jobs(clinic: Clinic, date: str, tool: str, handouts: tuple[str, ...],
                  langs: tuple[str, ...], papers: tuple[str, ...]) -> list[PlannedJob]:
     digest = clinic_digest(clinic.folder)
-    people: list[str | None] = [None, *(p.id for p in clinic.practitioners if p.needling_authorized)]
+    people: list[str | None] = [None, *(p.id for p in clinic.practitioners if names_needling(p))]
     chosen_handouts = handouts or tuple(available(clinic.folder))
     chosen_langs = [lang for lang in clinic.languages if not langs or lang in langs]
     out = []
