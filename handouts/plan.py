@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .config import CONFIG_NAME, load_clinic
 from .errors import HandoutError, SelectionError
+from .inspection import check_clinic
 from .jobs import HandoutJob
 from .manifest import clinic_digest, input_hash, tool_digest
 from .models import Clinic
@@ -64,6 +65,10 @@ def plan_batch(paths: list[str], date: str, handouts: tuple[str, ...] = (),
     jobs: list[PlannedJob] = []
     failed: list[tuple[str, list[str]]] = []
     for folder in find_clinics(paths):
+        report = check_clinic(folder)  # the same check as `handouts check`: a bad clinic once
+        if report.errors:
+            failed.append((str(folder), report.errors))
+            continue
         try:
             clinic = load_clinic(folder)
         except HandoutError as err:

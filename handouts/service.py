@@ -17,6 +17,7 @@ class Written:
     path: Path | None  # None: written to stdout
     size: int
     pages: int
+    warnings: tuple[str, ...] = ()  # e.g. a credential printed without an explanation
 
 
 def generate(job: HandoutJob, output: str | None, password: str | None = None) -> Written:
@@ -29,11 +30,22 @@ def generate(job: HandoutJob, output: str | None, password: str | None = None) -
         data = encrypt(data, password)
     path = resolve_output(output, file_name(clinic, job))
     write_pdf(path, data)
-    return Written(path, len(data), count_pages(data))
+    from .jobs import select_practitioners
+    from .team import unexplained
+
+    warnings = unexplained(clinic, select_practitioners(clinic, job.practitioner))
+    return Written(path, len(data), count_pages(data), tuple(warnings))
 
 
 def describe(clinic_dir: str) -> list[str]:
     """Return the lines `handouts list` prints: handouts, languages, practitioners."""
+    from .errors import ConfigError
+    from .inspection import check_clinic
+    from .team import names_needling, profession_of
+
+    report = check_clinic(clinic_dir)
+    if report.errors:  # `list` says OK only for a clinic `generate` accepts
+        raise ConfigError(*report.errors)
     clinic = load_clinic(clinic_dir)
     lines = [f"Clinic: {clinic.name} (id {clinic.id}, paper {clinic.paper}, "
              f"languages {', '.join(clinic.languages)})", "", "Handouts:"]
@@ -42,8 +54,11 @@ def describe(clinic_dir: str) -> list[str]:
         lines.append(f"  {handout}: {', '.join(described)}")
     lines += ["", "Practitioners:"]
     for p in clinic.practitioners:
-        mark = "needling authorised" if p.needling_authorized else "not authorised for needling"
-        lines.append(f"  {p.id}: {p.name}, {p.title} ({mark})")
+        mark = "needling authorised" if names_needling(p) else "not authorised for needling"
+        prof = profession_of(p)
+        kind = f"{prof.id}, " if prof else ""
+        lines.append(f"  {p.id}: {p.name}, {p.title} ({kind}{mark})")
+    lines += [f"Warning: {line}" for line in report.warnings]
     return lines
 
 
