@@ -48,6 +48,7 @@ def check_clinic(folder: str | Path) -> Report:
         report.errors += err.lines()
         return report
     report.errors += problems
+    clinic = _filled(clinic)
     from .templating import available
 
     handouts = available(clinic.folder)
@@ -60,6 +61,18 @@ def check_clinic(folder: str | Path) -> Report:
                       f"{_plural(len(clinic.languages), 'language')} × "
                       f"{_plural(len(handouts), 'handout')}")
     return report
+
+
+def _filled(clinic: Clinic) -> Clinic:
+    """Return the partly-read clinic with empty values where a key was wrong (checked already)."""
+    from dataclasses import fields, replace
+
+    blanks = {f.name: () if f.name in ("address", "practitioners", "languages") else ""
+              for f in fields(clinic) if getattr(clinic, f.name) is None
+              and f.name not in ("logo", "letterhead", "smtp", "id")}
+    if not clinic.languages:
+        blanks["languages"] = ("en",)
+    return replace(clinic, **blanks)
 
 
 def _check_templates(clinic: Clinic, handouts: dict[str, list[str]], report: Report) -> None:
@@ -75,7 +88,8 @@ def _check_templates(clinic: Clinic, handouts: dict[str, list[str]], report: Rep
                 continue
             try:
                 template_status(clinic.folder, handout, lang)
-                _dry_render(clinic, handout, lang)
+                if any(names_needling(p) for p in clinic.practitioners):
+                    _dry_render(clinic, handout, lang)
             except HandoutError as err:
                 report.errors += err.lines()
 

@@ -95,6 +95,8 @@ def translate_title(title: str, lang: str, profession: Profession | None) -> str
 
 def translate_college(college: str, lang: str) -> str:
     """Return a regulator's name in `lang` when the clinic wrote one the data knows."""
+    if lang == "en":
+        return college  # printed as the clinic wrote it
     key = college.casefold().strip()
     for prof in professions().values():
         reg = prof.regulator

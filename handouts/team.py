@@ -22,6 +22,7 @@ class Group:
     register_short: str  # printed link ("chcpbc.org"); "" for an unregulated profession
     register_url: str
     people: tuple[Practitioner, ...]
+    regulators: tuple[str, ...] = ()  # the regulator's names the statement already gives
 
 
 def profession_of(person: Practitioner) -> Profession | None:
@@ -61,9 +62,10 @@ def group_team(people: list[Practitioner], lang: str) -> list[Group]:
             groups.append(Group("", "", "", "", "", tuple(members)))
             continue
         reg = prof.regulator
+        named = (reg.names.get(lang, ""), *reg.aliases, reg.names["en"]) if reg else ()
         groups.append(Group(prof.label(lang, len(members)), prof.statement(lang, len(members)),
                             phrase("check", lang) if reg else "", reg.short if reg else "",
-                            reg.url if reg else "", tuple(members)))
+                            reg.url if reg else "", tuple(members), named))
     return groups
 
 
