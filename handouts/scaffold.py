@@ -69,7 +69,7 @@ def render_toml(a: Answers, logo_name: str, schema: str) -> str:
          else "# logo = \"logo.png\"  # PNG or JPEG in this folder"),
         "",
         "[brand]",
-        f"primary = {_q(a.primary.upper())}  # #RRGGBB: header band, table header, rules",
+        f"primary = {_q(a.primary)}  # #RRGGBB: header band, table header, rules",
         "",
         "[[practitioners]]  # one block per practitioner",
         f"id = {_q(a.practitioner_id or practitioner_id(a.practitioner_name))}  # used in file names",

@@ -7,15 +7,18 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.shell_completion import CompletionItem
 
 from .cli import main, reports_errors
 
 
 def complete_practitioner(ctx: click.Context, _param: Any, incomplete: str) -> list[Any]:
-    """Complete a practitioner id from the clinic named by --clinic (or HANDOUTS_CLINIC)."""
+    """Complete the id of a practitioner the handout can name (--clinic or HANDOUTS_CLINIC)."""
+    from .team import names_needling
+
     clinic = _clinic_for_completion(ctx)
-    ids = [p.id for p in clinic.practitioners] if clinic else []
-    return [click.shell_completion.CompletionItem(i) for i in ids if i.startswith(incomplete)]
+    ids = [p.id for p in clinic.practitioners if names_needling(p)] if clinic else []
+    return [CompletionItem(i) for i in ids if i.startswith(incomplete)]
 
 
 def complete_language(ctx: click.Context, _param: Any, incomplete: str) -> list[Any]:
@@ -27,7 +30,7 @@ def complete_language(ctx: click.Context, _param: Any, incomplete: str) -> list[
         from .templating import available
 
         langs = sorted({lang for found in available(None).values() for lang in found})
-    return [click.shell_completion.CompletionItem(x) for x in langs if x.startswith(incomplete)]
+    return [CompletionItem(x) for x in langs if x.startswith(incomplete)]
 
 
 def _clinic_for_completion(ctx: click.Context) -> Any:
