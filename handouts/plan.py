@@ -69,11 +69,7 @@ def plan_batch(paths: list[str], date: str, handouts: tuple[str, ...] = (),
         if report.errors:
             failed.append((str(folder), report.errors))
             continue
-        try:
-            clinic = load_clinic(folder)
-        except HandoutError as err:
-            failed.append((str(folder), err.lines()))
-            continue
+        clinic = report.clinic or load_clinic(folder)
         jobs.extend(_clinic_jobs(clinic, date, tool, handouts, langs, papers))
     _refuse_collisions(jobs)
     return Plan(jobs, failed)
