@@ -85,5 +85,4 @@ def build_handout(job: HandoutJob, clinic: Clinic | None = None) -> bytes:
 
     clinic = clinic or load_clinic(Path(job.clinic_dir))
     check_paper(job.paper)
-    check_language(clinic, job.lang)
     return compose(clinic, job.resolved(clinic), creator=f"handouts {__version__}")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import load_clinic
-from .jobs import HandoutJob, build_handout, file_name
+from .jobs import HandoutJob, build_handout, check_language, file_name
 from .layout import count_pages
 from .output import resolve_output, write_pdf
 from .templating import available, template_status
@@ -23,6 +23,7 @@ class Written:
 def generate(job: HandoutJob, output: str | None, password: str | None = None) -> Written:
     """Build one handout and write it to `output` (file, folder, '-' or None for the default)."""
     clinic = load_clinic(job.clinic_dir)
+    check_language(clinic, job.lang)  # --lang: only the languages the clinic offers
     data = build_handout(job, clinic)
     if password:
         from .postprocess import encrypt
@@ -67,6 +68,7 @@ def print_handout(job: HandoutJob, printer: str | None, copies: int, duplex: boo
     from .printing import print_pdf
 
     clinic = load_clinic(job.clinic_dir)
+    check_language(clinic, job.lang)  # --lang: only the languages the clinic offers
     resolved = job.resolved(clinic)
     pdf = build_handout(job, clinic)
     title = file_name(clinic, job)  # ids only: print queues are visible to everyone
@@ -82,6 +84,7 @@ def email_handout(job: HandoutJob, to: str, send: bool, output: str | None,
 
     mail.check_address(to)
     clinic = load_clinic(job.clinic_dir)
+    check_language(clinic, job.lang)  # --lang: only the languages the clinic offers
     resolved = job.resolved(clinic)
     pdf = build_handout(job, clinic)
     if password:
