@@ -148,7 +148,7 @@ def _credentials(table: dict[str, Any], at: str, check: Checker) -> tuple[Creden
         key = f"{at}.credentials[{j}]"
         if isinstance(item, str):
             name = check.check_text(item, key, 80)
-            meaning = ""
+            meaning, meanings = "", ()
         elif isinstance(item, dict):
             check.unknown_keys(item, {"name", "meaning"}, f"{key}.")
             name = check.text(item, "name", f"{key}.name", required=True, max_len=80)
@@ -158,7 +158,7 @@ def _credentials(table: dict[str, Any], at: str, check: Checker) -> tuple[Creden
             check.add(key, "must be a string or a table { name = \"…\", meaning = \"…\" }")
             continue
         if name:
-            out.append(Credential(name, meaning or "", meanings if isinstance(item, dict) else ()))
+            out.append(Credential(name, meaning or "", meanings))
     return tuple(out)
 
 
