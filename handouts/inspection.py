@@ -40,8 +40,11 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def check_clinic(folder: str | Path) -> Report:
-    """Validate a clinic folder as every render of it would, without writing a PDF."""
+def check_clinic(folder: str | Path, render: bool = False) -> Report:
+    """Validate a clinic folder as every render of it would, without writing a PDF.
+
+    With `render`, also lay out each practitioner version in memory to see that it fits.
+    """
     report = Report(str(folder))
     try:
         clinic, problems = read_clinic(folder)
@@ -60,6 +63,8 @@ def check_clinic(folder: str | Path) -> Report:
     _check_contrast(clinic, report)
     if not report.errors:
         report.clinic = clinic
+        if render:
+            _check_fit(clinic, handouts, report)
     report.checked = (f"{_plural(len(clinic.practitioners), 'practitioner')} × "
                       f"{_plural(len(clinic.languages), 'language')} × "
                       f"{_plural(len(handouts), 'handout')}")
@@ -205,3 +210,28 @@ def _check_contrast(clinic: Clinic, report: Report) -> None:
             report.notes.append(problem(
                 clinic.source, key, f"{colour} has {contrast(colour, '#FFFFFF'):.1f}:1 contrast "
                 "on white; text drawn in it is darkened to 4.5:1, decoration keeps it"))
+
+
+def _check_fit(clinic: Clinic, handouts: dict[str, list[str]], report: Report) -> None:
+    """Lay out every practitioner version (in memory): each must fit its pages."""
+    import datetime as dt
+
+    from .document import MAX_PAGES
+    from .jobs import HandoutJob, build_handout
+    from .layout import count_pages
+
+    today = dt.date.today().isoformat()
+    for handout, langs in handouts.items():
+        for lang in (x for x in clinic.languages if x in langs):
+            for p in (p for p in clinic.practitioners if names_needling(p)):
+                job = HandoutJob(str(clinic.folder), handout, p.id, lang, clinic.paper, today)
+                try:
+                    pages = count_pages(build_handout(job, clinic))
+                except HandoutError as err:
+                    report.errors += [e for e in err.lines() if e not in report.errors]
+                    continue
+                if pages > MAX_PAGES:
+                    report.warnings.append(problem(
+                        clinic.source, f"practitioners[{p.index}]",
+                        f"the {lang} practitioner version of {handout!r} runs to {pages} pages, "
+                        f"not {MAX_PAGES}: shorten the credentials or their meanings"))
