@@ -72,6 +72,16 @@ def test_clinic_with_every_profession_renders_true_wording(make_clinic, lang) ->
         assert prof.regulator.short in text
     for pid in ("chiro", "rmt", "kin"):  # never named in a needling handout
         assert f"Pat{pid.title()}" not in text
+    assert {p.regulator.url for p in named} <= set(link_targets(data))  # printed, and a link
+
+
+def link_targets(data: bytes) -> list[str]:
+    import io
+
+    from pypdf import PdfReader
+
+    return [a.get_object()["/A"]["/URI"] for page in PdfReader(io.BytesIO(data)).pages
+            for a in page.get("/Annots") or [] if "/A" in a.get_object()]
 
 
 def test_group_statement_is_plural_for_several(make_clinic) -> None:
