@@ -38,9 +38,10 @@ def _date(_ctx: Any, _param: Any, value: str | None) -> str:
 def _complete(kind: str) -> Callable:
     """Return a shell-completion callback (practitioner ids or language codes) loaded lazily."""
     def complete(ctx: Any, param: Any, incomplete: str) -> list:
-        from . import setup_commands
+        from .setup_commands import complete_language, complete_practitioner
 
-        return getattr(setup_commands, f"complete_{kind}")(ctx, param, incomplete)
+        chosen = complete_practitioner if kind == "practitioner" else complete_language
+        return chosen(ctx, param, incomplete)
     return complete
 
 

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .config import CONFIG_NAME, load_clinic
-from .errors import HandoutError, SelectionError
+from .errors import SelectionError
 from .inspection import check_clinic
 from .jobs import HandoutJob
 from .manifest import clinic_digest, input_hash, tool_digest

@@ -45,13 +45,17 @@ def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a TOML basic string is a JSON string
 
 
+def _optional(key: str, value: str, note: str) -> str:
+    """Return `key = "value"  # note`, or the line commented out when there is no value."""
+    return (f"{key} = {_q(value)}" if value else f'# {key} = ""') + f"  # {note}"
+
+
 def render_toml(a: Answers, logo_name: str, schema: str) -> str:
     """Return the commented clinic.toml for these answers."""
     from .professions import professions
 
     prof = professions()[a.profession]
     college = prof.regulator.names["en"].rsplit(" (", 1)[0] if prof.regulator else ""
-    opt = lambda key, value, note: (f"{key} = {_q(value)}" if value else f"# {key} = \"\"") + f"  # {note}"  # noqa: E731
     lines = [
         f"#:schema {schema}",
         "# The clinic's settings for `handouts` (written by `handouts init`; edit freely).",
@@ -60,9 +64,9 @@ def render_toml(a: Answers, logo_name: str, schema: str) -> str:
         f"name = {_q(a.name)}  # printed in the header and footer",
         f"address = [{', '.join(_q(line) for line in a.address)}]  # 1–4 lines",
         f"phone = {_q(a.phone)}",
-        opt("email", a.email, "optional"),
-        opt("website", a.website, "optional, https:// only"),
-        opt("booking_url", a.booking_url, "optional: QR code and link in the header"),
+        _optional("email", a.email, "optional"),
+        _optional("website", a.website, "optional, https:// only"),
+        _optional("booking_url", a.booking_url, "optional: QR code and link in the header"),
         f"languages = [{', '.join(_q(x) for x in a.languages)}]  # the first is the default",
         f"paper = {_q(a.paper)}  # letter | a4",
         (f"logo = {_q(logo_name)}  # PNG or JPEG in this folder" if logo_name
@@ -77,7 +81,7 @@ def render_toml(a: Answers, logo_name: str, schema: str) -> str:
         f"profession = {_q(a.profession)}  # {' | '.join(professions())}",
         f"title = {_q(a.title or prof.titles['en'])}  # the protected title, as registered",
         "credentials = []  # e.g. [\"BScPT\", \"FCAMPT\"]; `handouts check` says which need explaining",
-        opt("registration", a.registration, "registration number"),
+        _optional("registration", a.registration, "registration number"),
         (f"college = {_q(college)}" if college else "# college = \"\""),
     ]
     if prof.needling == "authorization":

@@ -131,7 +131,7 @@ def init(folder: str, yes: bool, force: bool, **values: Any) -> None:
       handouts init clinics/main-st --yes --name "Main St Physio" --address "1 Main St" \\
           --address "Vancouver, BC" --phone 604-555-0100 --practitioner "Sam Taylor"
     """
-    from .scaffold import Answers, init_clinic
+    from .scaffold import init_clinic
 
     answers = _ask(values, yes)
     path = init_clinic(folder, answers, force)
