@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .errors import OutputError
 from .manifest import Row, file_sha256, load_manifest, save_manifest
 from .plan import PlannedJob, plan_batch
 from .pool import Outcome, run_jobs
@@ -46,6 +47,8 @@ def run_batch(paths: list[str], out_dir: str, date: str, jobs: int | None = None
     """Build every handout of every clinic under `paths` into `out_dir`."""
     progress = progress or Progress()
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out_dir}: is a file, not a folder; choose a folder for the batch")
     plan = plan_batch(paths, date, handouts, langs, papers)
     summary = Summary()
     for folder, lines in plan.failed_clinics:

@@ -35,16 +35,28 @@ def _date(_ctx: Any, _param: Any, value: str | None) -> str:
         raise click.BadParameter(f"{value!r} is not a date like 2026-11-25") from None
 
 
+def _complete(kind: str) -> Callable:
+    """Return a shell-completion callback (practitioner ids or language codes) loaded lazily."""
+    def complete(ctx: Any, param: Any, incomplete: str) -> list:
+        from .setup_commands import complete_language, complete_practitioner
+
+        chosen = complete_practitioner if kind == "practitioner" else complete_language
+        return chosen(ctx, param, incomplete)
+    return complete
+
+
 def selection_options(func: Callable) -> Callable:
     """Options that pick one handout: clinic, practitioner, handout, language, paper, date."""
     options = [
         click.option("--clinic", "clinic_dir", required=True, metavar="DIR",
+                     envvar="HANDOUTS_CLINIC", show_envvar=True,
                      type=click.Path(file_okay=False), help="Clinic folder (holds clinic.toml)."),
-        click.option("--practitioner", metavar="ID",
+        click.option("--practitioner", metavar="ID", shell_complete=_complete("practitioner"),
                      help="Practitioner id; omit for the clinic version naming everyone "
                           "authorised for needling."),
         click.option("--handout", default="ims-vs-acupuncture", show_default=True, metavar="ID"),
-        click.option("--lang", metavar="CODE", help="Language (default: the clinic's first)."),
+        click.option("--lang", metavar="CODE", shell_complete=_complete("language"),
+                     help="Language (default: the clinic's first)."),
         click.option("--paper", type=click.Choice(["letter", "a4"]),
                      help="Paper size (default: the clinic's)."),
         click.option("--for", "patient", metavar="NAME",
@@ -58,7 +70,7 @@ def selection_options(func: Callable) -> Callable:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="handouts")
+@click.version_option(__version__, "-V", "--version", prog_name="handouts")
 def main() -> None:
     """Clinic-branded patient handouts as PDFs.
 
@@ -95,6 +107,8 @@ def generate(output: str | None, password: str | None, **selection: Any) -> None
     from .service import generate as run
 
     written = run(HandoutJob(**selection), output, password)
+    for line in written.warnings:
+        click.echo(f"Warning: {line}", err=True)
     if written.path is not None:
         click.echo(f"Wrote {written.path} ({written.size // 1024} KB)", err=True)
     if written.pages > 2:
@@ -104,7 +118,8 @@ def generate(output: str | None, password: str | None, **selection: Any) -> None
 
 
 @main.command("list")
-@click.option("--clinic", "clinic_dir", required=True, metavar="DIR",
+@click.option("--clinic", "clinic_dir", required=True, metavar="DIR", envvar="HANDOUTS_CLINIC",
+              show_envvar=True,
               type=click.Path(file_okay=False), help="Clinic folder (holds clinic.toml).")
 @reports_errors
 def list_(clinic_dir: str) -> None:
@@ -236,3 +251,8 @@ def serve(**options: Any) -> None:
     from .web.server import serve as run  # the web stack loads only for this command
 
     run(**options)
+
+
+# Commands that set a clinic up (init, check, schema) live in their own module; importing it
+# registers them on `main`. It also holds the shell-completion callbacks used above.
+from . import setup_commands  # noqa: E402,F401

@@ -9,6 +9,7 @@ from typing import Any
 
 from .checks import ID_RE, LANG_RE, Checker
 from .errors import ConfigError, problem
+from .localtext import read_localized
 from .models import Brand, Clinic, Credential, Logo, Practitioner, Smtp
 
 CONFIG_NAME = "clinic.toml"
@@ -21,11 +22,22 @@ MAX_PRACTITIONERS = 40
 _CLINIC_KEYS = {"id", "name", "address", "phone", "email", "website", "booking_url",
                 "languages", "paper", "logo", "brand", "practitioners", "letterhead", "smtp"}
 _PRACTITIONER_KEYS = {"id", "name", "title", "credentials", "registration", "college",
-                      "needling_authorized"}
+                      "needling_authorized", "profession"}
 
 
 def load_clinic(folder: str | Path) -> Clinic:
     """Read and validate `folder/clinic.toml`, raising ConfigError listing every problem."""
+    clinic, problems = read_clinic(folder)
+    if problems:
+        raise ConfigError(*problems)
+    return clinic
+
+
+def read_clinic(folder: str | Path) -> tuple[Clinic, list[str]]:
+    """Return the clinic as far as it could be read, and every problem found (for `check`).
+
+    Raises ConfigError only when there is no table to read (no folder, no file, bad TOML).
+    """
     folder = Path(folder)
     source = folder / CONFIG_NAME
     data = _read_toml(folder, source)
@@ -59,9 +71,7 @@ def load_clinic(folder: str | Path) -> Clinic:
         brand=Brand(primary or "#000000", accent or ""),
         practitioners=_practitioners(data, check),
     )
-    if check.problems:
-        raise ConfigError(*check.problems)
-    return Clinic(**values)
+    return Clinic(**values), check.problems
 
 
 def _read_toml(folder: Path, source: Path) -> dict[str, Any]:
@@ -118,12 +128,12 @@ def _practitioners(data: dict[str, Any], check: Checker) -> tuple[Practitioner, 
         out.append(Practitioner(
             id=pid or "", index=i,
             name=check.text(table, "name", f"{at}.name", required=True, max_len=80) or "",
-            title=check.text(table, "title", f"{at}.title", required=True, max_len=80) or "",
             credentials=_credentials(table, at, check),
             registration=check.text(table, "registration", f"{at}.registration", max_len=40) or "",
-            college=check.text(table, "college", f"{at}.college", max_len=120) or "",
             needling_authorized=bool(check.get(table, "needling_authorized",
-                                               f"{at}.needling_authorized", bool, True)),
+                                               f"{at}.needling_authorized", bool,
+                                               "profession" not in table)),
+            **_practitioner_extras(table, at, check),
         ))
     return tuple(out)
 
@@ -138,17 +148,36 @@ def _credentials(table: dict[str, Any], at: str, check: Checker) -> tuple[Creden
         key = f"{at}.credentials[{j}]"
         if isinstance(item, str):
             name = check.check_text(item, key, 80)
-            meaning = ""
+            meaning, meanings = "", ()
         elif isinstance(item, dict):
             check.unknown_keys(item, {"name", "meaning"}, f"{key}.")
             name = check.text(item, "name", f"{key}.name", required=True, max_len=80)
-            meaning = check.text(item, "meaning", f"{key}.meaning", required=True, max_len=160)
+            meaning, meanings = read_localized(check, item, "meaning", f"{key}.meaning",
+                                               required=True, max_len=160)
         else:
             check.add(key, "must be a string or a table { name = \"…\", meaning = \"…\" }")
             continue
         if name:
-            out.append(Credential(name, meaning or ""))
+            out.append(Credential(name, meaning or "", meanings))
     return tuple(out)
+
+
+def _practitioner_extras(table: dict[str, Any], at: str, check: Checker) -> dict[str, Any]:
+    """Read profession, and title and college (each a string or a table of translations)."""
+    from .professions import professions
+
+    title, titles = read_localized(check, table, "title", f"{at}.title", required=True, max_len=80)
+    college, colleges = read_localized(check, table, "college", f"{at}.college",
+                                       required=False, max_len=120)
+    profession = check.choice(table, "profession", f"{at}.profession", tuple(professions()), "")
+    chosen = professions().get(profession)
+    if chosen and chosen.needling == "none" and table.get("needling_authorized") is True:
+        check.add(f"{at}.needling_authorized", f"a {profession} cannot claim needling authorization: "
+                  + ("the profession is not regulated in BC" if chosen.regulator is None else
+                     "the handout states needling authorization only for professions whose "
+                     "College grants it"))
+    return dict(title=title or "", titles=titles, college=college or "", colleges=colleges,
+                profession=profession)
 
 
 def _inside_file(folder: Path, data: dict[str, Any], key: str, check: Checker,

@@ -7,7 +7,7 @@ import datetime as dt
 from . import blocks
 from .errors import TemplateError
 from .fonts import FontChain, check_glyphs, font_chain
-from .jobs import HandoutJob, explain_credentials, select_practitioners
+from .jobs import HandoutJob, select_practitioners
 from .layout import PageInfo, PdfMeta, count_pages, frame_width, render_pdf
 from .logo import logo_reader
 from .markup import build_story
@@ -16,8 +16,8 @@ from .models import Clinic
 from .postprocess import apply_letterhead
 from .styles import Palette, make_palette, make_styles
 from .tagging import Node
-from .templating import (RenderedHandout, glossary, render_handout, select_template,
-                         translation_status)
+from .team import group_team, localize
+from .templating import RenderedHandout, render_handout, select_template, translation_status
 
 MAX_PAGES = 2  # a template may set max_pages in its front matter
 FIT_LEVELS = (0, 1, 2, 3)  # normal, compact spacing, three reference columns, smaller headings
@@ -34,8 +34,9 @@ def render_text(clinic: Clinic, job: HandoutJob) -> RenderedHandout:
         fields.append(("--for", job.patient))
     check_glyphs(fields, clinic.source, font_chain(job.lang))
     name = select_template(clinic.folder, job.handout, job.lang)
-    people = explain_credentials(clinic, people, glossary(job.lang))
-    context = {"clinic": clinic, "practitioners": people,
+    groups = group_team(people, job.lang)  # by profession, titles and meanings in job.lang
+    people = [localize(p, job.lang) for p in people]
+    context = {"clinic": clinic, "practitioners": people, "groups": groups,
                "practitioner": people[0] if job.practitioner else None, "lang": job.lang}
     return render_handout(clinic.folder, name, context)
 

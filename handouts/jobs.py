@@ -8,8 +8,8 @@ from pathlib import Path
 
 from . import __version__
 from .config import PAPERS, load_clinic
-from .errors import RenderError, SelectionError, problem
-from .models import Clinic, Credential, Practitioner
+from .errors import SelectionError, problem
+from .models import Clinic, Practitioner
 
 DEFAULT_HANDOUT = "ims-vs-acupuncture"
 
@@ -42,43 +42,35 @@ def file_name(clinic: Clinic, job: HandoutJob) -> str:
 
 def select_practitioners(clinic: Clinic, practitioner_id: str | None) -> list[Practitioner]:
     """Return who the handout names, refusing anyone not authorised for needling."""
+    from .team import names_needling
+
     if practitioner_id is not None:
         person = clinic.practitioner(practitioner_id)
         if person is None:
             ids = ", ".join(p.id for p in clinic.practitioners)
             raise SelectionError(f"{clinic.source}: unknown practitioner {practitioner_id!r}; "
                                  f"available: {ids}")
-        if not person.needling_authorized:
+        if not names_needling(person):
+            key = "needling_authorized" if not person.profession else "profession"
             raise SelectionError(problem(
-                clinic.source, f"practitioners[{person.index}].needling_authorized",
+                clinic.source, f"practitioners[{person.index}].{key}",
                 f"{person.id} is not authorised for needling, and this handout is about "
                 "needling treatment: choose another practitioner or the clinic version"))
         return [person]
-    people = [p for p in clinic.practitioners if p.needling_authorized]
+    people = [p for p in clinic.practitioners if names_needling(p)]
     if not people:
-        raise SelectionError(f"{clinic.source}: no practitioner has needling_authorized = true; "
-                             "the clinic version names the practitioners who provide needling")
+        raise SelectionError(f"{clinic.source}: no practitioner provides needling (a profession "
+                             "licensed for it, or needling_authorized = true); the clinic version "
+                             "names the practitioners who provide needling")
     return people
 
 
-def explain_credentials(clinic: Clinic, people: list[Practitioner],
-                        glossary: dict[str, str]) -> list[Practitioner]:
-    """Fill in each credential's plain-words meaning, or fail naming the credential."""
-    problems, out = [], []
-    for p in people:
-        creds = []
-        for j, c in enumerate(p.credentials):
-            meaning = c.meaning or glossary.get(c.name.casefold(), "")
-            if not meaning:
-                problems.append(problem(
-                    clinic.source, f"practitioners[{p.index}].credentials[{j}]",
-                    f"{c.name!r} needs a plain-words explanation for patients: write it as "
-                    f'{{ name = "{c.name}", meaning = "…" }}'))
-            creds.append(Credential(c.name, meaning))
-        out.append(replace(p, credentials=tuple(creds)))
-    if problems:
-        raise RenderError(*problems)
-    return out
+def check_language(clinic: Clinic, lang: str | None) -> None:
+    """Refuse a language the clinic does not offer (its `languages` in clinic.toml)."""
+    if lang is not None and lang not in clinic.languages:
+        raise SelectionError(f"{clinic.source}: languages: this clinic offers "
+                             f"{', '.join(clinic.languages)}, not {lang!r} (add it to "
+                             "languages in clinic.toml to offer it)")
 
 
 def check_paper(paper: str | None) -> None:

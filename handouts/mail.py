@@ -41,7 +41,9 @@ def build_message(clinic: Clinic, job: HandoutJob, pdf: bytes, to: str, draft: b
         raise TemplateError(f"{source}: front matter: [labels] lacks {', '.join(missing)}")
     lines = [labels["email_greeting"], "", labels["email_summary"], ""]
     if job.practitioner:
-        person = select_practitioners(clinic, job.practitioner)[0]
+        from .team import localize
+
+        person = localize(select_practitioners(clinic, job.practitioner)[0], job.lang or "en")
         lines.append(labels["email_practitioner"].format(name=person.name, title=person.title))
     if clinic.booking_url:
         lines.append(labels["email_booking"].format(url=clinic.booking_url))

@@ -10,6 +10,7 @@ from pathlib import Path
 class Credential:
     name: str
     meaning: str = ""  # plain-words explanation; "" means "look it up in the glossary"
+    meanings: tuple[tuple[str, str], ...] = ()  # the clinic's own translations: ((lang, text), …)
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,9 @@ class Practitioner:
     registration: str = ""
     college: str = ""
     index: int = 0  # position in clinic.toml, for error key paths
+    profession: str = ""  # an id from templates/_glossary/professions.toml; "" in old files
+    titles: tuple[tuple[str, str], ...] = ()    # the clinic's translations of `title`
+    colleges: tuple[tuple[str, str], ...] = ()  # the clinic's translations of `college`
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,11 @@ class Clinic:
             at = f"practitioners[{p.index}]"
             fields += [(f"{at}.name", p.name), (f"{at}.title", p.title),
                        (f"{at}.registration", p.registration), (f"{at}.college", p.college)]
+            fields += [(f"{at}.title.{lang}", text) for lang, text in p.titles]
+            fields += [(f"{at}.college.{lang}", text) for lang, text in p.colleges]
             for j, c in enumerate(p.credentials):
                 fields += [(f"{at}.credentials[{j}]", c.name),
                            (f"{at}.credentials[{j}].meaning", c.meaning)]
+                fields += [(f"{at}.credentials[{j}].meaning.{lang}", text)
+                           for lang, text in c.meanings]
         return [(k, v) for k, v in fields if v]

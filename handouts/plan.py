@@ -6,11 +6,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .config import CONFIG_NAME, load_clinic
-from .errors import HandoutError, SelectionError
+from .errors import SelectionError
+from .inspection import check_clinic
 from .jobs import HandoutJob
 from .manifest import clinic_digest, input_hash, tool_digest
 from .models import Clinic
 from .paths import batch_path, collision_key
+from .team import names_needling
 from .templating import available
 
 
@@ -63,11 +65,11 @@ def plan_batch(paths: list[str], date: str, handouts: tuple[str, ...] = (),
     jobs: list[PlannedJob] = []
     failed: list[tuple[str, list[str]]] = []
     for folder in find_clinics(paths):
-        try:
-            clinic = load_clinic(folder)
-        except HandoutError as err:
-            failed.append((str(folder), err.lines()))
+        report = check_clinic(folder)  # the same check as `handouts check`: a bad clinic once
+        if report.errors:
+            failed.append((str(folder), report.errors))
             continue
+        clinic = report.clinic or load_clinic(folder)
         jobs.extend(_clinic_jobs(clinic, date, tool, handouts, langs, papers))
     _refuse_collisions(jobs)
     return Plan(jobs, failed)
@@ -76,7 +78,7 @@ def plan_batch(paths: list[str], date: str, handouts: tuple[str, ...] = (),
 def _clinic_jobs(clinic: Clinic, date: str, tool: str, handouts: tuple[str, ...],
                  langs: tuple[str, ...], papers: tuple[str, ...]) -> list[PlannedJob]:
     digest = clinic_digest(clinic.folder)
-    people: list[str | None] = [None, *(p.id for p in clinic.practitioners if p.needling_authorized)]
+    people: list[str | None] = [None, *(p.id for p in clinic.practitioners if names_needling(p))]
     chosen_handouts = handouts or tuple(available(clinic.folder))
     chosen_langs = [lang for lang in clinic.languages if not langs or lang in langs]
     out = []

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import load_clinic
-from .jobs import HandoutJob, build_handout, file_name
+from .jobs import HandoutJob, build_handout, check_language, file_name
 from .layout import count_pages
 from .models import Clinic
 from .output import resolve_output, write_pdf
@@ -22,11 +22,13 @@ class Written:
     path: Path | None  # None: written to stdout
     size: int
     pages: int
+    warnings: tuple[str, ...] = ()  # e.g. a credential printed without an explanation
 
 
 def generate(job: HandoutJob, output: str | None, password: str | None = None) -> Written:
     """Build one handout and write it to `output` (file, folder, '-' or None for the default)."""
     clinic = load_clinic(job.clinic_dir)
+    check_language(clinic, job.lang)  # --lang: only the languages the clinic offers
     data = build_handout(job, clinic)
     if password:
         from .postprocess import encrypt
@@ -34,11 +36,22 @@ def generate(job: HandoutJob, output: str | None, password: str | None = None) -
         data = encrypt(data, password)
     path = resolve_output(output, file_name(clinic, job))
     write_pdf(path, data)
-    return Written(path, len(data), count_pages(data))
+    from .jobs import select_practitioners
+    from .team import unexplained
+
+    warnings = unexplained(clinic, select_practitioners(clinic, job.practitioner))
+    return Written(path, len(data), count_pages(data), tuple(warnings))
 
 
 def describe(clinic_dir: str) -> list[str]:
     """Return the lines `handouts list` prints: handouts, languages, practitioners."""
+    from .errors import ConfigError
+    from .inspection import check_clinic
+    from .team import names_needling, profession_of
+
+    report = check_clinic(clinic_dir)
+    if report.errors:  # `list` says OK only for a clinic `generate` accepts
+        raise ConfigError(*report.errors)
     clinic = load_clinic(clinic_dir)
     lines = [f"Clinic: {clinic.name} (id {clinic.id}, paper {clinic.paper}, "
              f"languages {', '.join(clinic.languages)})", "", "Handouts:"]
@@ -47,8 +60,11 @@ def describe(clinic_dir: str) -> list[str]:
         lines.append(f"  {handout}: {', '.join(described)}")
     lines += ["", "Practitioners:"]
     for p in clinic.practitioners:
-        mark = "needling authorised" if p.needling_authorized else "not authorised for needling"
-        lines.append(f"  {p.id}: {p.name}, {p.title} ({mark})")
+        mark = "needling authorised" if names_needling(p) else "not authorised for needling"
+        prof = profession_of(p)
+        kind = f"{prof.id}, " if prof else ""
+        lines.append(f"  {p.id}: {p.name}, {p.title} ({kind}{mark})")
+    lines += [f"Warning: {line}" for line in report.warnings]
     return lines
 
 
@@ -57,6 +73,7 @@ def print_handout(job: HandoutJob, printer: str | None, copies: int, duplex: boo
     from .printing import print_pdf
 
     clinic = load_clinic(job.clinic_dir)
+    check_language(clinic, job.lang)  # --lang: only the languages the clinic offers
     resolved = job.resolved(clinic)
     pdf = build_handout(job, clinic)
     title = file_name(clinic, job)  # ids only: print queues are visible to everyone
@@ -88,6 +105,7 @@ def email_message(job: HandoutJob, to: str, draft: bool, password: str | None = 
 
     mail.check_address(to)
     clinic = load_clinic(job.clinic_dir)
+    check_language(clinic, job.lang)  # --lang: only the languages the clinic offers
     resolved = job.resolved(clinic)
     pdf = build_handout(job, clinic)
     if password is not None:

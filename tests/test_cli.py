@@ -136,7 +136,7 @@ def test_config_text_is_never_markup(runner, make_clinic, tmp_path) -> None:
     (["--practitioner", "nobody"], "unknown practitioner 'nobody'; available: sam-taylor, jo-no-needles"),
     (["--practitioner", "jo-no-needles"], "practitioners[1].needling_authorized: jo-no-needles is not authorised for needling"),
     (["--handout", "nope"], "unknown handout 'nope'; available: ims-vs-acupuncture"),
-    (["--lang", "xx"], "handout 'ims-vs-acupuncture' has no language 'xx'"),
+    (["--lang", "xx"], "languages: this clinic offers en, not 'xx'"),
 ])
 def test_selection_errors(runner, make_clinic, tmp_path, args, expected) -> None:
     folder = make_clinic()
@@ -165,11 +165,15 @@ def test_missing_glyph_names_key_and_codepoint(runner, make_clinic, tmp_path) ->
     assert "practitioners[0].title: character '\U0001F600' (U+1F600) is not in any bundled font" in result.output
 
 
-def test_unexplained_credential_is_an_error(runner, make_clinic, tmp_path) -> None:
+def test_unexplained_credential_is_printed_with_a_warning(runner, make_clinic, tmp_path) -> None:
     folder = make_clinic(replace={'credentials = ["FCAMPT"]': 'credentials = ["XYZ Cert"]'})
     result = generate(runner, "--clinic", str(folder), "-o", str(tmp_path / "h.pdf"))
-    assert result.exit_code == 1
-    assert "practitioners[0].credentials[0]: 'XYZ Cert' needs a plain-words explanation" in result.output
+    assert result.exit_code == 0
+    assert "Warning: " in result.output
+    assert "practitioners[0].credentials[0]: 'XYZ Cert' is not in the glossary" in result.output
+    assert "XYZ Cert" in pdf_text((tmp_path / "h.pdf").read_bytes())
+    strict = runner.invoke(main, ["check", "--strict", str(folder)])
+    assert strict.exit_code == 1 and "Error: " in strict.output and "'XYZ Cert'" in strict.output
 
 
 def test_bad_date_is_usage_error(runner, make_clinic) -> None:
@@ -181,7 +185,8 @@ def test_list(runner) -> None:
     result = runner.invoke(main, ["list", "--clinic", str(ROOT / "examples/clinics/maple-needle-clinic")])
     assert result.exit_code == 0
     assert "ims-vs-acupuncture: en" in result.output
-    assert "jordan-lee: Jordan Lee, Registered Massage Therapist (not authorised for needling)" in result.output
+    assert ("jordan-lee: Jordan Lee, Registered Massage Therapist (massage-therapist, not authorised "
+            "for needling)") in result.output
 
 
 def test_every_command_has_help_and_is_in_readme(runner) -> None:

@@ -110,7 +110,8 @@ def test_locale_dates() -> None:
 
 
 def test_character_no_font_has_is_a_clean_error(runner, make_clinic, tmp_path) -> None:
-    folder = make_clinic(replace={'name = "Sam Taylor"': 'name = "Sam \U0001D11E Taylor"'})
+    folder = make_clinic(replace={'name = "Sam Taylor"': 'name = "Sam \U0001D11E Taylor"',
+                                  'paper = "letter"': 'languages = ["en", "zh-Hans"]\npaper = "letter"'})
     result = runner.invoke(main, ["generate", "--clinic", str(folder), "--lang", "zh-Hans",
                                   "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 1
@@ -123,7 +124,7 @@ def test_list_shows_translation_status(runner) -> None:
 
 
 def test_reviewed_translation_needs_reviewer(runner, make_clinic, tmp_path) -> None:
-    folder = make_clinic()
+    folder = make_clinic(replace={'paper = "letter"': 'languages = ["en", "fr"]\npaper = "letter"'})
     own = folder / "templates" / "ims-vs-acupuncture"
     own.mkdir(parents=True)
     source = (EXAMPLES.parent.parent / "templates/ims-vs-acupuncture/fr.md.j2").read_text(encoding="utf-8")

@@ -1,0 +1,116 @@
+"""Scaffold: `handouts init` writes a commented clinic.toml that passes `handouts check`."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import CONFIG_NAME
+from .errors import ConfigError, OutputError
+
+
+
+@dataclass
+class Answers:
+    """What `init` asks for; every value as the user typed it."""
+
+    name: str
+    address: list[str]
+    phone: str
+    email: str = ""
+    website: str = ""
+    booking_url: str = ""
+    paper: str = "letter"
+    primary: str = "#0B6E4F"
+    logo: str = ""  # a PNG or JPEG anywhere; copied into the clinic folder
+    practitioner_name: str = ""
+    practitioner_id: str = ""
+    profession: str = "physiotherapist"
+    title: str = ""
+    registration: str = ""
+    needling: bool = True
+    languages: tuple[str, ...] = ("en",)
+
+
+def practitioner_id(name: str) -> str:
+    """Return a kebab-case id from a name ("Sam Taylor" → "sam-taylor")."""
+    ident = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
+    return ident[:40].strip("-") or "practitioner"
+
+
+def _q(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a TOML basic string is a JSON string
+
+
+def _optional(key: str, value: str, note: str) -> str:
+    """Return `key = "value"  # note`, or the line commented out when there is no value."""
+    return (f"{key} = {_q(value)}" if value else f'# {key} = ""') + f"  # {note}"
+
+
+def render_toml(a: Answers, logo_name: str, schema: str) -> str:
+    """Return the commented clinic.toml for these answers."""
+    from .professions import professions
+
+    prof = professions()[a.profession]
+    college = prof.regulator.names["en"].rsplit(" (", 1)[0] if prof.regulator else ""
+    lines = [
+        f"#:schema {schema}",
+        "# The clinic's settings for `handouts` (written by `handouts init`; edit freely).",
+        "# Check it any time with: handouts check <this folder>",
+        "",
+        f"name = {_q(a.name)}  # printed in the header and footer",
+        f"address = [{', '.join(_q(line) for line in a.address)}]  # 1–4 lines",
+        f"phone = {_q(a.phone)}",
+        _optional("email", a.email, "optional"),
+        _optional("website", a.website, "optional, https:// only"),
+        _optional("booking_url", a.booking_url, "optional: QR code and link in the header"),
+        f"languages = [{', '.join(_q(x) for x in a.languages)}]  # the first is the default",
+        f"paper = {_q(a.paper)}  # letter | a4",
+        (f"logo = {_q(logo_name)}  # PNG or JPEG in this folder" if logo_name
+         else "# logo = \"logo.png\"  # PNG or JPEG in this folder"),
+        "",
+        "[brand]",
+        f"primary = {_q(a.primary)}  # #RRGGBB: header band, table header, rules",
+        "",
+        "[[practitioners]]  # one block per practitioner",
+        f"id = {_q(a.practitioner_id or practitioner_id(a.practitioner_name))}  # used in file names",
+        f"name = {_q(a.practitioner_name)}",
+        f"profession = {_q(a.profession)}  # {' | '.join(professions())}",
+        f"title = {_q(a.title or prof.titles['en'])}  # the protected title, as registered",
+        "credentials = []  # e.g. [\"BScPT\", \"FCAMPT\"]; `handouts check` says which need explaining",
+        _optional("registration", a.registration, "registration number"),
+        (f"college = {_q(college)}" if college else "# college = \"\""),
+    ]
+    if prof.needling == "authorization":
+        lines.append(f"needling_authorized = {'true' if a.needling else 'false'}  "
+                     "# holds the College's authorization to use needles")
+    return "\n".join(lines) + "\n"
+
+
+def init_clinic(folder: str | Path, answers: Answers, force: bool = False) -> Path:
+    """Write folder/clinic.toml (and copy the logo); refuse to overwrite unless `force`."""
+    from .inspection import check_clinic
+    from .schema import schema_path
+
+    folder = Path(folder)
+    target = folder / CONFIG_NAME
+    if target.exists() and not force:
+        raise OutputError(f"{target}: already exists (use --force to replace it)")
+    folder.mkdir(parents=True, exist_ok=True)
+    logo_name = ""
+    if answers.logo:
+        source = Path(answers.logo)
+        if not source.is_file():
+            raise ConfigError(f"--logo: {answers.logo!r} does not exist")
+        logo_name = "logo" + source.suffix.lower()
+        if source.resolve() != (folder / logo_name).resolve():
+            shutil.copyfile(source, folder / logo_name)
+    text = render_toml(answers, logo_name, schema_path().as_uri())
+    target.write_text(text, encoding="utf-8")
+    report = check_clinic(folder)
+    if report.errors:
+        raise ConfigError(*report.errors)
+    return target

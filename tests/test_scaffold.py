@@ -1,0 +1,67 @@
+"""Scaffold: `handouts init` writes a clinic that passes `check` and renders."""
+
+from __future__ import annotations
+
+import tomllib
+
+from pypdf import PdfReader
+
+from handouts.cli import main
+
+from conftest import DATE, EXAMPLES, pdf_text
+
+FLAGS = ["--name", "Main St Physio & Rehab", "--address", "1 Main St", "--address",
+         "Vancouver, BC V0V 0V0", "--phone", "604-555-0100", "--practitioner", "Sam O'Neil",
+         "--email", "desk@main-st.example", "--booking-url", "https://main-st.example/book",
+         "--logo", str(EXAMPLES / "harbour-physio" / "logo.png"), "--lang", "en", "--lang", "zh-Hant"]
+
+
+def test_init_yes_then_check_then_generate(runner, tmp_path) -> None:
+    folder = tmp_path / "main-st"
+    result = runner.invoke(main, ["init", str(folder), "--yes", *FLAGS])
+    assert result.exit_code == 0, result.output
+    assert f"Next: handouts generate --clinic {folder} -o out/" in result.output
+    text = (folder / "clinic.toml").read_text(encoding="utf-8")
+    assert text.startswith("#:schema file://") and text.count("#") > 10  # commented
+    data = tomllib.loads(text)
+    assert data["practitioners"][0]["id"] == "sam-o-neil"
+    assert data["practitioners"][0]["profession"] == "physiotherapist"
+    assert (folder / "logo.png").is_file()
+    check = runner.invoke(main, ["check", "--strict", str(folder)])
+    assert check.exit_code == 0, check.output
+    out = tmp_path / "h.pdf"
+    made = runner.invoke(main, ["generate", "--clinic", str(folder), "--date", DATE, "-o", str(out)])
+    assert made.exit_code == 0, made.output
+    assert "Main St Physio & Rehab" in pdf_text(out.read_bytes())
+    assert len(PdfReader(out).pages) == 2
+
+
+def test_init_asks_when_not_given_yes(runner, tmp_path) -> None:
+    folder = tmp_path / "asked"
+    answers = "\n".join(["Asked Clinic", "2 Side St; Burnaby, BC", "604-555-0111", "Lee Wong",
+                         "", "", "", ""]) + "\n"
+    result = runner.invoke(main, ["init", str(folder), "--profession", "acupuncturist"],
+                           input=answers)
+    assert result.exit_code == 0, result.output
+    data = tomllib.loads((folder / "clinic.toml").read_text(encoding="utf-8"))
+    assert data["address"] == ["2 Side St", "Burnaby, BC"]
+    assert data["practitioners"][0]["title"] == "Registered Acupuncturist"
+    assert "needling_authorized" not in data["practitioners"][0]
+    assert runner.invoke(main, ["check", str(folder)]).exit_code == 0
+
+
+def test_init_yes_names_missing_flags_and_keeps_existing_file(runner, tmp_path) -> None:
+    result = runner.invoke(main, ["init", str(tmp_path / "x"), "--yes", "--name", "X"])
+    assert result.exit_code == 1
+    assert "Error: init --yes needs --address, --phone, --practitioner" in result.output
+    folder = tmp_path / "kept"
+    assert runner.invoke(main, ["init", str(folder), "--yes", *FLAGS]).exit_code == 0
+    again = runner.invoke(main, ["init", str(folder), "--yes", *FLAGS])
+    assert again.exit_code == 1 and "already exists (use --force to replace it)" in again.output
+
+
+def test_init_bad_value_is_reported_with_its_key(runner, tmp_path) -> None:
+    result = runner.invoke(main, ["init", str(tmp_path / "bad"), "--yes", *FLAGS,
+                                  "--colour", "green"])
+    assert result.exit_code == 1
+    assert "brand.primary: 'green' is not a colour" in result.output
