@@ -96,15 +96,15 @@ def pdf_text_lines(data: bytes) -> list[str]:
 
 def sample_jobs(papers: tuple[str, ...] = ("letter", "a4")) -> list[tuple[str, str | None, str, str]]:
     """Every sample clinic × version (clinic, each practitioner who needles) × language × paper."""
-    import tomllib
+    from handouts.config import load_clinic
+    from handouts.team import names_needling
 
     jobs = []
     for folder in SAMPLE_CLINICS:
-        data = tomllib.loads((folder / "clinic.toml").read_text(encoding="utf-8"))
-        people = [None] + [p["id"] for p in data["practitioners"]
-                           if p.get("needling_authorized", p.get("profession"))]
-        own = (data.get("paper", "letter"),) if "letterhead" in data else papers
-        for lang in data.get("languages", ["en"]):
+        clinic = load_clinic(folder)
+        people = [None] + [p.id for p in clinic.practitioners if names_needling(p)]
+        own = (clinic.paper,) if clinic.letterhead is not None else papers
+        for lang in clinic.languages:
             for paper in own:
                 jobs += [(folder.name, who, lang, paper) for who in people]
     return jobs
