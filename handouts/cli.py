@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
+import sys
+import traceback
 from typing import Any, Callable
 
 import click
@@ -13,16 +16,39 @@ from .errors import HandoutError
 
 
 
+DEBUG_ENV = "HANDOUTS_DEBUG"
+
+
+def _debugging() -> bool:
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx else None
+    return bool(root and (root.obj or {}).get("debug")) or os.environ.get(DEBUG_ENV) == "1"
+
+
 def reports_errors(func: Callable) -> Callable:
-    """Print each problem of a HandoutError as `Error: …` and exit 1 (no traceback)."""
+    """Turn every exception into one `Error: …` line and exit 1; never a traceback by default."""
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .failures import explain
+
         try:
             return func(*args, **kwargs)
+        except (SystemExit, click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
         except HandoutError as err:
-            for line in err.lines():
-                click.echo(f"Error: {line}", err=True)
-            raise SystemExit(1) from None
+            lines = err.lines()
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            raise SystemExit(130) from None
+        except BaseException as err:  # noqa: BLE001 - the boundary: nothing escapes as a traceback
+            known = explain(err)
+            if known is None and _debugging():
+                traceback.print_exc(file=sys.stderr)
+            lines = [known or f"internal error, please report ({type(err).__name__}); "
+                              f"rerun with --debug or {DEBUG_ENV}=1 for details"]
+        for line in lines:
+            click.echo(f"Error: {line}", err=True)
+        raise SystemExit(1) from None
     return wrapper
 
 
@@ -59,7 +85,10 @@ def selection_options(func: Callable) -> Callable:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="handouts")
-def main() -> None:
+@click.option("--debug", is_flag=True, envvar=DEBUG_ENV,
+              help=f"Show the traceback of an internal error (or set {DEBUG_ENV}=1).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """Clinic-branded patient handouts as PDFs.
 
     \b
@@ -70,6 +99,7 @@ def main() -> None:
           --to patient@example.com
       handouts batch examples/clinics --out out
     """
+    ctx.obj = {"debug": debug}
 
 
 @main.command()

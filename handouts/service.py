@@ -23,7 +23,7 @@ def generate(job: HandoutJob, output: str | None, password: str | None = None) -
     """Build one handout and write it to `output` (file, folder, '-' or None for the default)."""
     clinic = load_clinic(job.clinic_dir)
     data = build_handout(job, clinic)
-    if password:
+    if password is not None:  # an empty password is refused, never silently ignored
         from .postprocess import encrypt
 
         data = encrypt(data, password)
@@ -69,7 +69,7 @@ def email_handout(job: HandoutJob, to: str, send: bool, output: str | None,
     clinic = load_clinic(job.clinic_dir)
     resolved = job.resolved(clinic)
     pdf = build_handout(job, clinic)
-    if password:
+    if password is not None:
         pdf = encrypt(pdf, password)
     msg = mail.build_message(clinic, resolved, pdf, to, draft=not send)
     if send:

@@ -53,15 +53,22 @@ def available(clinic_folder: Path | None) -> dict[str, list[str]]:
     return {h: sorted(langs, key=lambda lang: (lang != "en", lang)) for h, langs in sorted(found.items())}
 
 
+def _root(folder: Path) -> Path:
+    """Return the folder a template file must stay inside: the clinic folder, or the built-ins."""
+    builtin = data_dir("templates")
+    return builtin if folder == builtin else folder.parent
+
+
 @cache
 def _environment(dirs: tuple[Path, ...]) -> Any:
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2 import StrictUndefined
 
-    loader = ChoiceLoader([FileSystemLoader(str(d)) for d in dirs])
-    return SandboxedEnvironment(loader=loader, undefined=StrictUndefined, finalize=escape_markdown,
-                                autoescape=False, keep_trailing_newline=True,
-                                trim_blocks=False, lstrip_blocks=False)
+    from .sandbox import ClinicLoader, LimitedEnvironment
+
+    loader = ClinicLoader([(d, _root(d)) for d in dirs])
+    return LimitedEnvironment(loader=loader, undefined=StrictUndefined, finalize=escape_markdown,
+                              autoescape=False, keep_trailing_newline=True,
+                              trim_blocks=False, lstrip_blocks=False)
 
 
 def select_template(clinic_folder: Path | None, handout: str, lang: str) -> str:
@@ -83,14 +90,19 @@ def render_handout(clinic_folder: Path | None, name: str, context: dict) -> Rend
 
     env = _environment(tuple(template_dirs(clinic_folder)))
     try:
-        template = env.get_template(name)
-        text = template.render(context)
+        with env.limits():
+            template = env.get_template(name)
+            text = template.render(context)
     except TemplateSyntaxError as err:
         raise TemplateError(f"{err.filename or name}: line {err.lineno}: {err.message}") from err
     except (JinjaError, SecurityError) as err:
         raise TemplateError(f"{_where(err, name)}: {err}") from err
     except UnicodeDecodeError as err:
         raise TemplateError(f"{name}: is not UTF-8 text (byte {err.start})") from err
+    except RecursionError:
+        raise TemplateError(f"{name}: a macro or include calls itself too deeply") from None
+    except MemoryError:
+        raise TemplateError(f"{name}: rendering needs too much memory") from None
     source = env.get_template(name).filename or name
     match = _FRONT.match(text)
     if not match:
@@ -144,7 +156,7 @@ def read_front_matter(clinic_folder: Path | None, handout: str, lang: str) -> tu
         path = root / handout / f"{lang}{SUFFIX}"
         if path.is_file():
             try:
-                match = _FRONT.match(path.read_text(encoding="utf-8"))
+                match = _FRONT.match(_read_template(path, _root(root)))
             except UnicodeDecodeError as err:
                 raise TemplateError(f"{path}: is not UTF-8 text (byte {err.start})") from err
             try:
@@ -152,6 +164,19 @@ def read_front_matter(clinic_folder: Path | None, handout: str, lang: str) -> tu
             except tomllib.TOMLDecodeError as err:
                 raise TemplateError(f"{path}: front matter: {err}") from err
     raise SelectionError(f"handout {handout!r} has no language {lang!r}")
+
+
+def _read_template(path: Path, root: Path) -> str:
+    """Read a template file that resolves inside `root` (a link elsewhere is refused)."""
+    from .reading import Unreadable, read_regular
+    from .sandbox import MAX_TEMPLATE_BYTES
+
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise TemplateError(f"{path}: is a link to a file outside the clinic folder")
+    try:
+        return read_regular(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+    except Unreadable as err:
+        raise TemplateError(f"{path}: {err.reason}") from None
 
 
 def template_status(clinic_folder: Path | None, handout: str, lang: str) -> str:
