@@ -61,6 +61,19 @@ def _date(_ctx: Any, _param: Any, value: str | None) -> str:
         raise click.BadParameter(f"{value!r} is not a date like 2026-11-25") from None
 
 
+def _patient(_ctx: Any, _param: Any, value: str | None) -> str | None:
+    """Refuse a --for name clinic.toml would refuse: controls, bidi overrides, zero-width marks."""
+    if not value:  # absent or "": blank lines to write the name on
+        return None
+    from .checks import Checker
+
+    check = Checker("--for")
+    name = check.check_text(value, "", max_len=80)
+    if name is None:
+        raise click.BadParameter(check.problems[0].removeprefix("--for: "))
+    return name
+
+
 def selection_options(func: Callable) -> Callable:
     """Options that pick one handout: clinic, practitioner, handout, language, paper, date."""
     options = [
@@ -73,7 +86,7 @@ def selection_options(func: Callable) -> Callable:
         click.option("--lang", metavar="CODE", help="Language (default: the clinic's first)."),
         click.option("--paper", type=click.Choice(["letter", "a4"]),
                      help="Paper size (default: the clinic's)."),
-        click.option("--for", "patient", metavar="NAME",
+        click.option("--for", "patient", metavar="NAME", callback=_patient,
                      help="Patient name printed in the 'Prepared for' box (page only)."),
         click.option("--date", callback=_date, metavar="YYYY-MM-DD",
                      help="Date printed and stored in the PDF (default: today)."),

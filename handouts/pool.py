@@ -7,6 +7,7 @@ import itertools
 import multiprocessing
 import os
 import signal
+import time
 from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,8 +18,10 @@ from typing import Any, Callable
 from .fonts import needs_fresh_process
 from .layout import count_pages
 from .plan import PlannedJob
+from .stopping import StopRequest
 
 MAX_ATTEMPTS = 2  # a job whose worker died is retried once
+DRAIN_SECONDS = 60  # after one Ctrl-C, how long jobs in flight may take to finish
 
 
 @dataclass
@@ -32,32 +35,48 @@ class Outcome:
 
 
 def run_jobs(jobs: list[PlannedJob], out_dir: Path, workers: int,
-             report: Callable[[Outcome], None]) -> bool:
-    """Run `jobs` on `workers` processes, calling `report` per job; return False if interrupted."""
+             report: Callable[[Outcome], None], stop: StopRequest | None = None) -> bool:
+    """Run `jobs` on `workers` processes, calling `report` per job; return False if stopped.
+
+    `stop` is only looked at between iterations (the one safe point): a result that has arrived
+    is always recorded. Once stopped, jobs in flight finish (up to DRAIN_SECONDS) unless a second
+    signal asks to stop now; then their workers are killed and their partial files removed."""
     from . import document  # noqa: F401 - imported once here, every forked worker inherits it
     from .fonts import font_chain
     from .markup import _parser
 
     font_chain()  # register fonts once, before forking: every worker inherits them
     _parser()
+    stop = stop or StopRequest()
     ctx = multiprocessing.get_context("fork")
     pending = deque(jobs)
     attempts: dict[str, int] = {}
     idle: list[_Worker] = [_Worker(ctx, out_dir) for _ in range(max(1, min(workers, len(jobs))))]
     busy: dict[Any, _Worker] = {}
+    wake = [stop] if stop.fileno() >= 0 else []
+    deadline: float | None = None
     try:
-        while pending or busy:
-            while pending and idle:
+        while busy or (pending and not stop.requested):
+            if stop.urgent or (deadline is not None and time.monotonic() > deadline):
+                break
+            if stop.requested and deadline is None:
+                deadline = time.monotonic() + DRAIN_SECONDS
+            while pending and idle and not stop.requested:
                 worker = idle.pop()
                 worker.give(_next_job(pending, worker.last_clinic))
                 busy[worker.conn] = worker
-            for ready in wait([*busy, *(w.process.sentinel for w in busy.values())]):
+            for ready in wait([*busy, *(w.process.sentinel for w in busy.values()), *wake],
+                              timeout=1.0 if stop.requested else None):
+                if ready is stop:
+                    stop.drain()
+                    continue
                 worker = busy.get(ready) or next((w for w in busy.values()
                                                   if w.process.sentinel == ready), None)
                 if worker is None or worker.conn not in busy:
                     continue
                 outcome = worker.collect()
                 del busy[worker.conn]
+                _fault_signal(worker.job.path, "received")
                 if outcome is not None:
                     report(outcome)
                     if needs_fresh_process(outcome.planned.job.lang or ""):
@@ -68,22 +87,26 @@ def run_jobs(jobs: list[PlannedJob], out_dir: Path, workers: int,
                 planned = worker.job
                 attempts[planned.path] = attempts.get(planned.path, 0) + 1
                 _remove_partial(out_dir / planned.path)
-                if attempts[planned.path] < MAX_ATTEMPTS:
+                if attempts[planned.path] < MAX_ATTEMPTS and not stop.requested:
                     pending.appendleft(planned)
                 else:
                     report(Outcome(planned, False, error=f"worker process died "
                                                          f"(exit code {worker.process.exitcode})"))
                 idle.append(_Worker(ctx, out_dir))
-        return True
-    except KeyboardInterrupt:
-        for worker in busy.values():  # let jobs in flight finish: only whole PDFs on disk
-            outcome = worker.collect(timeout=30)
-            if outcome is not None:
-                report(outcome)
-        return False
+        for conn, worker in list(busy.items()):  # stopped now: keep results already sent
+            if _has_result(worker):
+                outcome = worker.collect()
+                del busy[conn]
+                if outcome is not None:
+                    report(outcome)
+                idle.append(worker)
+        return not stop.requested
     finally:
         for worker in [*idle, *busy.values()]:
             worker.stop()
+        for worker in busy.values():  # stopped mid-job: no half-written file stays behind
+            if worker.job is not None:
+                _remove_partial(out_dir / worker.job.path)
 
 
 def _next_job(pending: deque, last_clinic: str | None) -> PlannedJob:
@@ -94,6 +117,13 @@ def _next_job(pending: deque, last_clinic: str | None) -> PlannedJob:
                 del pending[i]
                 return planned
     return pending.popleft()
+
+
+def _has_result(worker: _Worker) -> bool:
+    try:
+        return worker.conn.poll(0)
+    except OSError:
+        return False
 
 
 def _remove_partial(target: Path) -> None:
@@ -127,9 +157,12 @@ class _Worker:
         return Outcome(self.job, ok, sha, size, pages, error)
 
     def stop(self) -> None:
+        """End the worker: an idle one exits when its pipe closes; a busy one is killed."""
+        self.conn.close()
+        self.process.join(0.5)
         if self.process.is_alive():
-            self.process.terminate()
-        self.process.join(5)
+            self.process.kill()  # workers ignore SIGINT and SIGTERM: the parent decides
+            self.process.join(5)
 
 
 def _serve(conn: Any, out_dir: str) -> None:
@@ -138,17 +171,19 @@ def _serve(conn: Any, out_dir: str) -> None:
     from .jobs import build_handout
     from .output import write_atomic
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    for signum in (signal.SIGINT, signal.SIGTERM):  # the parent decides when to stop
+        signal.signal(signum, signal.SIG_IGN)
     while True:
         try:
             data = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):
             return
         planned = PlannedJob.from_dict(data)
         _fault_injection(planned.path)
         try:
             pdf = build_handout(planned.job, _clinic(planned.job.clinic_dir))
             write_atomic(Path(out_dir) / planned.path, pdf)
+            _fault_signal(planned.path, "written")
         except HandoutError as err:
             conn.send((False, "", 0, 0, " / ".join(err.lines())))
         except Exception as err:  # noqa: BLE001 - one broken job must never stop the batch
@@ -179,3 +214,16 @@ def _fault_injection(path: str) -> None:
             return
         Path(marker).touch()
     os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _fault_signal(path: str, where: str) -> None:
+    """Test hook: HANDOUTS_FAULT_SIGNAL=<text>:<where> sends SIGINT to the batch's parent process
+    for a job whose path contains <text>, right after the worker wrote its PDF (`written`) or
+    right after the parent received its result (`received`): inside the window a real Ctrl-C
+    can hit."""
+    spec = os.environ.get("HANDOUTS_FAULT_SIGNAL", "")
+    target, _, when = spec.rpartition(":")
+    if not target or when != where or target not in path:
+        return
+    os.kill(os.getppid() if where == "written" else os.getpid(), signal.SIGINT)
+    time.sleep(0.2)  # let the signal be delivered inside the window, not after it

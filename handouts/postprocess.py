@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import io
 from pathlib import Path
 
@@ -19,7 +21,8 @@ def apply_letterhead(pdf: bytes, letterhead: Path, source: object) -> bytes:
     name = letterhead.name
     try:
         data = read_regular(letterhead, MAX_LETTERHEAD_BYTES)
-        return _merge(pdf, data, name, source)
+        with _letterhead_limits():
+            return _merge(pdf, data, name, source)
     except Unreadable as err:
         raise ConfigError(problem(source, "letterhead", f"{name!r} {err.reason}")) from None
     except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError, IndexError,
@@ -30,6 +33,24 @@ def apply_letterhead(pdf: bytes, letterhead: Path, source: object) -> bytes:
                 "LimitReachedError" else "is not a readable PDF")
         raise ConfigError(problem(source, "letterhead", f"{name!r} {what}: save it again as a "
                                                         "plain one-page PDF")) from None
+
+
+# A letterhead page is a logo and a few lines: its streams never need pypdf's default 75 MB.
+_LIMITS = {f"{kind}_maximum_output_length": 8_000_000
+           for kind in ("zlib", "lzw", "run_length", "jbig2", "brotli", "array_based_stream")}
+_LIMITS.update(stream_decoding_work_maximum_length=32_000_000,
+               stream_parsing_work_maximum_count=500_000, image_maximum_buffer_size=32_000_000)
+
+
+def _letterhead_limits() -> contextlib.AbstractContextManager:
+    """Tighter decompression limits while a letterhead is read (pypdf ≥ 7 has them per context)."""
+    import pypdf
+
+    apply = getattr(pypdf, "apply_configuration", None)
+    if apply is None:
+        return contextlib.nullcontext()
+    known = {f.name for f in dataclasses.fields(pypdf.Configuration)}
+    return apply(**{k: v for k, v in _LIMITS.items() if k in known})
 
 
 def _merge(pdf: bytes, data: bytes, name: str, source: object) -> bytes:

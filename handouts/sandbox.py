@@ -23,6 +23,7 @@ MAX_ARG = 10_000          # widths, counts and lengths passed to filters and met
 MAX_STEPS = 200_000       # loop iterations per render, all loops together
 TIME_LIMIT = 10.0         # seconds per render (main thread only: it uses SIGALRM)
 MAX_TEMPLATE_BYTES = 256 * 1024
+MAX_OUTPUT = 50_000       # characters of rendered Markdown; the longest stock handout has ~10,000
 _WIDE_FORMAT = re.compile(r"[{%][^}%a-zA-Z]*?(?:\d{5,}|\*)")  # "%099999d", "{:>99999}", "%*d"
 
 
@@ -37,10 +38,16 @@ class ClinicLoader(BaseLoader):
         self.dirs = dirs  # (search folder, the folder nothing may leave)
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
-        pieces = split_template_path(template)  # refuses ".." and absolute names
+        try:
+            pieces = split_template_path(template)  # refuses ".." and absolute names
+        except TemplateNotFound:
+            raise LimitError(f"{template!r}: an include names a file inside the templates "
+                             "folder, without \"..\"") from None
         for folder, root in self.dirs:
             path = folder.joinpath(*pieces)
             if not path.is_file():
+                if path.exists() or path.is_symlink():
+                    raise LimitError(f"{template!r} is not a regular file (or a broken link)")
                 continue
             resolved = path.resolve()
             if not resolved.is_relative_to(root.resolve()):
@@ -50,7 +57,8 @@ class ClinicLoader(BaseLoader):
             except Unreadable as err:
                 raise LimitError(f"{template!r} {err.reason}") from None
             return data.decode("utf-8"), str(path), lambda: False
-        raise TemplateNotFound(template)
+        raise TemplateNotFound(template, f"{template!r} not found in the clinic's templates "
+                                         "folder or the built-in templates")
 
 
 def _check_size(value: Any) -> Any:
@@ -104,13 +112,12 @@ class LimitedEnvironment(SandboxedEnvironment):
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         if getattr(__obj, "__func__", None) in _OWN:
             return super().call(__context, __obj, *args, **kwargs)
-        owner = getattr(__obj, "__self__", None)
-        if isinstance(owner, str):  # "x".ljust(10**9), "{:>99999}".format(1)
-            _check_args([*args, *kwargs.values()])
-            if _WIDE_FORMAT.search(owner) and getattr(__obj, "__name__", "").startswith("format"):
-                raise LimitError("a format with a huge width is used")
-        for arg in [*args, *kwargs.values()]:
-            _check_size(arg)
+        inner = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
+        owner = getattr(inner, "__self__", None)
+        if isinstance(owner, str) and _WIDE_FORMAT.search(owner) and \
+                getattr(inner, "__name__", "").startswith("format"):
+            raise LimitError("a format with a huge width is used")
+        _check_args([*args, *kwargs.values()])  # "x".ljust(10**9), lipsum(10**9), range(10**6)
         return _check_size(super().call(__context, __obj, *args, **kwargs))
 
     def budget_range(self, *args: int) -> range:

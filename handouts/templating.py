@@ -12,6 +12,7 @@ from typing import Any
 
 from .errors import SelectionError, TemplateError
 from .resources import data_dir
+from .sandbox import MAX_OUTPUT
 
 SUFFIX = ".md.j2"
 _FRONT = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n", re.S)
@@ -100,10 +101,14 @@ def render_handout(clinic_folder: Path | None, name: str, context: dict) -> Rend
     except UnicodeDecodeError as err:
         raise TemplateError(f"{name}: is not UTF-8 text (byte {err.start})") from err
     except RecursionError:
-        raise TemplateError(f"{name}: a macro or include calls itself too deeply") from None
+        raise TemplateError(f"{_file(env, name)}: a macro or include calls itself too "
+                            "deeply") from None
     except MemoryError:
-        raise TemplateError(f"{name}: rendering needs too much memory") from None
+        raise TemplateError(f"{_file(env, name)}: rendering needs too much memory") from None
     source = env.get_template(name).filename or name
+    if len(text) > MAX_OUTPUT:
+        raise TemplateError(f"{source}: the filled-in handout is {len(text):,} characters long; "
+                            f"at most {MAX_OUTPUT:,} (a handout is one or two pages)")
     match = _FRONT.match(text)
     if not match:
         raise TemplateError(f"{source}: line 1: front matter (+++ … +++) is missing")
@@ -112,6 +117,14 @@ def render_handout(clinic_folder: Path | None, name: str, context: dict) -> Rend
     except tomllib.TOMLDecodeError as err:
         raise TemplateError(f"{source}: front matter: {err}") from err
     return RenderedHandout(meta, text[match.end():], source)
+
+
+def _file(env: Any, name: str) -> str:
+    """Return the file of template `name`, or its name if it cannot be loaded."""
+    try:
+        return env.get_template(name).filename or name
+    except Exception:  # noqa: BLE001 - only used to word an error that is already being raised
+        return name
 
 
 def _where(err: Exception, name: str) -> str:
