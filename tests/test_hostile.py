@@ -1,0 +1,441 @@
+"""Hostile inputs (issue 9): every case ends in one clean line and exit code, never a traceback, a
+hang or a half-written file. One row per case: set-up, arguments, exit code, message, output."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from click.testing import CliRunner
+
+from handouts.cli import main
+
+from conftest import DATE, EXAMPLES, ROOT
+
+TEMPLATE = ROOT / "templates" / "ims-vs-acupuncture" / "en.md.j2"
+FRONT = TEMPLATE.read_text(encoding="utf-8").split("+++\n", 2)
+FRONT_MATTER = f"+++\n{FRONT[1]}+++\n"
+CLEAN_FAILURE = 1
+USAGE = 2
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile input: `setup(tmp)` builds it and returns the CLI arguments."""
+
+    id: str
+    issue_class: int              # the class of issue 9 it belongs to (1-8)
+    setup: Callable[[Path], list[str]]
+    code: int
+    message: str                  # a fragment of the one-line error
+    output: str | None = "out.pdf"  # must not exist afterwards (None: nothing to check)
+
+
+# ---- builders -------------------------------------------------------------------------------
+
+def clinic(tmp: Path, sample: str = "harbour-physio", name: str = "c") -> Path:
+    folder = tmp / name
+    shutil.copytree(EXAMPLES / sample, folder)
+    return folder
+
+
+def generate(folder: Path, tmp: Path, *extra: str) -> list[str]:
+    return ["generate", "--clinic", str(folder), "--date", DATE, "-o", str(tmp / "out.pdf"),
+            *extra]
+
+
+def with_toml(data: bytes | str) -> Callable[[Path], list[str]]:
+    def setup(tmp: Path) -> list[str]:
+        folder = clinic(tmp)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        (folder / "clinic.toml").write_bytes(raw)
+        return generate(folder, tmp)
+    return setup
+
+
+def with_file(name: str, make: Callable[[Path], None], sample: str = "harbour-physio",
+              ) -> Callable[[Path], list[str]]:
+    """A clinic file replaced by what `make(path)` puts there (a pipe, a link, other bytes)."""
+    def setup(tmp: Path) -> list[str]:
+        folder = clinic(tmp, sample)
+        (folder / name).unlink()
+        make(folder / name)
+        return generate(folder, tmp)
+    return setup
+
+
+def toml_special(make: Callable[[Path], None]) -> Callable[[Path], list[str]]:
+    return with_file("clinic.toml", make)
+
+
+def with_logo(data: Callable[[bytes], bytes], sample: str = "harbour-physio",
+              name: str = "logo.png") -> Callable[[Path], list[str]]:
+    def setup(tmp: Path) -> list[str]:
+        folder = clinic(tmp, sample)
+        (folder / name).write_bytes(data((folder / name).read_bytes()))
+        return generate(folder, tmp)
+    return setup
+
+
+def with_letterhead(make: Callable[[Path], None]) -> Callable[[Path], list[str]]:
+    return with_file("letterhead.pdf", make, "cedar-lane-wellness")
+
+
+def with_template(body: str | bytes, extra: Callable[[Path], None] | None = None,
+                  ) -> Callable[[Path], list[str]]:
+    """A clinic template: the stock front matter, then `body` (bytes: the whole file)."""
+    def setup(tmp: Path) -> list[str]:
+        folder = clinic(tmp)
+        own = folder / "templates" / "ims-vs-acupuncture"
+        own.mkdir(parents=True)
+        raw = body if isinstance(body, bytes) else (FRONT_MATTER + body).encode("utf-8")
+        (own / "en.md.j2").write_bytes(raw)
+        if extra:
+            extra(folder / "templates")
+        return generate(folder, tmp)
+    return setup
+
+
+def plain(*extra: str, sample: str = "harbour-physio") -> Callable[[Path], list[str]]:
+    def setup(tmp: Path) -> list[str]:
+        return generate(clinic(tmp, sample), tmp, *extra)
+    return setup
+
+
+def truncate(at: float) -> Callable[[bytes], bytes]:
+    return lambda data: data[: int(len(data) * at)]
+
+
+def bad_crc(data: bytes) -> bytes:
+    i = data.index(b"IDAT") + 8  # inside the first image-data chunk: its CRC no longer matches
+    return data[:i] + bytes([data[i] ^ 0xFF]) + data[i + 1:]
+
+
+def flate_bomb(size: int) -> Callable[[Path], None]:
+    """A one-page letter-sized PDF whose content stream inflates to `size` bytes."""
+    def make(path: Path) -> None:
+        from pypdf import PdfWriter
+        from pypdf.generic import NameObject, StreamObject
+
+        writer = PdfWriter()
+        page = writer.add_blank_page(612, 792)
+        stream = StreamObject()
+        stream._data = zlib.compress(b" " * size, 9)
+        stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+        page[NameObject("/Contents")] = writer._add_object(stream)
+        with path.open("wb") as fh:
+            writer.write(fh)
+    return make
+
+
+def link_outside(name: str) -> Callable[[Path], None]:
+    """Make templates/<name> a link to a file next to (outside) the clinic folder."""
+    def make(templates: Path) -> None:
+        secret = templates.parent.parent / "secret.txt"
+        secret.write_text("SECRET-OUTSIDE-THE-CLINIC\n", encoding="utf-8")
+        (templates / name).unlink(missing_ok=True)
+        (templates / name).symlink_to(secret)
+    return make
+
+
+def link_to(target: Path) -> Callable[[Path], None]:
+    return lambda path: path.symlink_to(target)
+
+
+def batch_out(make: Callable[[Path], Path]) -> Callable[[Path], list[str]]:
+    def setup(tmp: Path) -> list[str]:
+        return ["batch", str(clinic(tmp)), "--out", str(make(tmp)), "--date", DATE, "-q"]
+    return setup
+
+
+def existing_file(tmp: Path) -> Path:
+    (tmp / "out.pdf").write_bytes(b"")  # an existing file: must stay as it is (checked below)
+    return tmp / "out.pdf"
+
+
+def email(to: str) -> Callable[[Path], list[str]]:
+    def setup(tmp: Path) -> list[str]:
+        return ["email", "--clinic", str(clinic(tmp)), "--practitioner", "sam-taylor", "--date",
+                DATE, "--to", to, "-o", str(tmp / "out.pdf")]
+    return setup
+
+
+def printing(*extra: str) -> Callable[[Path], list[str]]:
+    def setup(tmp: Path) -> list[str]:
+        return ["print", "--clinic", str(clinic(tmp)), "--date", DATE, *extra]
+    return setup
+
+
+def nested(depth: int) -> str:
+    return "name = " + "[" * depth + "]" * depth + "\n"
+
+
+BOM_TOML = b"\xef\xbb\xbf" + (EXAMPLES / "harbour-physio" / "clinic.toml").read_bytes()
+TALL_BOX = "# T\n\n## Red flags\n\n::: warning\n" + "".join(f"- item {i}\n" for i in range(150)) + ":::\n"
+
+CASES = [
+    # 1. tracebacks
+    Case("toml-nested-5000", 1, with_toml(nested(5000)), 1, "nested too deeply"),
+    Case("toml-nested-400", 1, with_toml(nested(400)), 1, "name: must be a string, not a list"),
+    Case("png-truncated-half", 1, with_logo(truncate(0.5)), 1, "is a damaged image"),
+    Case("png-truncated-header", 1, with_logo(truncate(0.02)), 1, "logo: 'logo.png'"),
+    Case("png-bad-crc", 1, with_logo(bad_crc), 1, "is a damaged image"),
+    Case("jpeg-truncated", 1, with_logo(truncate(0.6), "cedar-lane-wellness", "logo.jpg"), 1,
+         "is a damaged image"),
+    Case("letterhead-flate-bomb", 1, with_letterhead(flate_bomb(100_000_000)), 1,
+         "expands to too much data"),
+    Case("letterhead-garbage", 1, with_letterhead(lambda p: p.write_bytes(b"%PDF-1.4\n" + b"\0" * 999)),
+         1, "is not a readable PDF"),
+    Case("letterhead-truncated", 1, with_letterhead(
+        lambda p: p.write_bytes((EXAMPLES / "cedar-lane-wellness" / "letterhead.pdf").read_bytes()[:700])),
+         1, "letterhead: 'letterhead.pdf'"),
+    Case("batch-out-is-a-file", 1, batch_out(existing_file), 1, "is a file, not a folder", None),
+    Case("batch-out-under-a-file", 1, batch_out(lambda t: existing_file(t) / "sub"), 1,
+         "cannot write there", None),
+    Case("template-string-times-10**9", 1, with_template('# {{ "ab" * 10**9 }}\n'), 1,
+         "repeating a text 1,000,000,000 times"),
+    Case("template-macro-recursion", 1, with_template(
+        "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}# {{ f(0) }}\n"), 1, "calls itself too deeply"),
+    Case("template-include-itself", 1, with_template(
+        '# x\n{% include "ims-vs-acupuncture/en.md.j2" %}\n'), 1, "calls itself too deeply"),
+    # 2. hangs and unbounded resources
+    Case("toml-fifo", 2, toml_special(lambda p: os.mkfifo(p)), 1, "is not a regular file (a named pipe)"),
+    Case("toml-dev-zero", 2, toml_special(link_to(Path("/dev/zero"))), 1,
+         "is not a regular file (a device)"),
+    Case("toml-1mb", 2, with_toml(b"# " + b"x" * 1_000_000 + b"\n"), 1, "at most 256 KB"),
+    Case("toml-is-a-folder", 2, toml_special(lambda p: p.mkdir()), 1, "(a folder)"),
+    Case("logo-fifo", 2, with_file("logo.png", os.mkfifo), 1, "not a regular file"),
+    Case("letterhead-dev-zero", 2, with_letterhead(link_to(Path("/dev/zero"))), 1,
+         "outside the clinic folder"),
+    Case("letterhead-fifo", 2, with_letterhead(os.mkfifo), 1, "not a regular file"),
+    Case("template-power-tower", 2, with_template("# {{ 9**(9**9) }}\n"), 1, "a power far too large"),
+    Case("template-nested-range", 2, with_template(
+        "{% for i in range(9999) %}{% for j in range(9999) %}{% endfor %}{% endfor %}# x\n"), 1,
+         "loops run more than"),
+    Case("template-huge-range", 2, with_template("{% for i in range(10**9) %}{% endfor %}# x\n"),
+         1, "too large here"),
+    Case("template-doubling", 2, with_template(
+        '{% set a = "x" * 100000 %}{% set b = a ~ a ~ a %}# {{ b }}\n'), 1, "characters or items"),
+    Case("template-wide-format", 2, with_template('# {{ "%0999999999d" % 1 }}\n'), 1,
+         "huge width"),
+    Case("template-center", 2, with_template('# {{ "x"|center(10**9) }}\n'), 1, "too large here"),
+    Case("template-replace-bomb", 2, with_template(
+        '# {{ ("a" * 100000)|replace("a", "aaaaaaaaaa") }}\n'), 1, "too long"),
+    Case("template-long-output", 2, with_template('# x\n\n{{ "word " * 20000 }}\n'), 1,
+         "at most 50,000"),
+    Case("template-include-fifo", 2, with_template(
+        '# x\n{% include "pipe.md" %}\n', lambda t: os.mkfifo(t / "pipe.md")), 1,
+         "not a regular file"),
+    # 3. reading outside the clinic folder
+    Case("include-symlink-outside", 3, with_template(
+        '# x\n{% include "secret.md" %}\n', link_outside("secret.md")), 1,
+         "outside the clinic folder"),
+    Case("include-dotdot", 3, with_template('# x\n{% include "../clinic.toml" %}\n'), 1,
+         'without ".."'),
+    Case("include-absolute", 3, with_template('# x\n{% include "/etc/passwd" %}\n'), 1,
+         "not found in the clinic's templates"),
+    Case("template-itself-a-link-outside", 3, with_template(
+        "# x\n", link_outside("ims-vs-acupuncture/en.md.j2")), 1, "outside the clinic folder"),
+    Case("logo-link-outside", 3, with_file("logo.png", link_to(EXAMPLES / "harbour-physio" /
+                                                              "logo.png")), 1,
+         "outside the clinic folder"),
+    Case("letterhead-link-outside", 3, with_letterhead(
+        link_to(EXAMPLES / "cedar-lane-wellness" / "letterhead.pdf")), 1, "outside the clinic folder"),
+    # 4. silent wrong output
+    Case("empty-password", 4, plain("--password", ""), 1, "the password must not be empty"),
+    Case("unknown-box", 4, with_template("# x\n\n::: danger\nhello\n:::\n"), 1,
+         "unknown box '::: danger'"),
+    Case("for-bidi-override", 4, plain("--for", "Alex\u202eeoD"), USAGE, "U+202E"),
+    Case("for-zero-width", 4, plain("--for", "Alex\u200bDoe"), USAGE, "U+200B"),
+    Case("for-newline", 4, plain("--for", "Alex\nDoe"), USAGE, "U+000A"),
+    Case("email-two-recipients", 4, email("a@x.example,b@y.example"), 1, "exactly one e-mail address"),
+    Case("email-semicolon", 4, email("a@x.example;b@y.example"), 1, "exactly one e-mail address"),
+    Case("email-display-list", 4, email("a@x.example b@y.example"), 1, "exactly one"),
+    Case("print-cups-down", 4, printing("--printer", "front-desk"), 1, "CUPS is not running", None),
+    Case("print-cups-down-default-printer", 4, printing(), 1, "CUPS is not running", None),
+    # 6. messages that leak internals
+    Case("toml-bom", 6, with_toml(BOM_TOML), 1, "byte-order mark (BOM)"),
+    Case("block-taller-than-a-page", 6, with_template(TALL_BOX), 1,
+         'the section "Red flags" has a box, table or list'),
+    Case("toml-not-utf8", 6, with_toml(b'name = "Caf\xe9"\n'), 1, "is not UTF-8 text"),
+    Case("template-not-utf8", 6, with_template(b"+++\ntitle = \"\xff\"\n+++\n# x\n"), 1,
+         "is not UTF-8 text"),
+]
+
+
+@pytest.fixture
+def cli(monkeypatch, tmp_path: Path) -> Callable[[list[str]], tuple[int, str]]:
+    monkeypatch.delenv("HANDOUTS_DEBUG", raising=False)
+    # A scheduler socket nobody listens on: for these tests, CUPS is down.
+    monkeypatch.setenv("CUPS_SERVER", str(tmp_path / "no-cupsd.sock"))
+
+    def run(args: list[str]) -> tuple[int, str]:
+        result = CliRunner().invoke(main, args)
+        return result.exit_code, result.output
+    return run
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.issue_class}-{c.id}")
+def test_hostile_input(case: Case, cli, tmp_path: Path) -> None:
+    if case.id.startswith("print-") and shutil.which("lp") is None:
+        pytest.skip("the CUPS client (lp) is not installed")
+    args = case.setup(tmp_path)
+    before = (tmp_path / "out.pdf").exists()
+    code, output = cli(args)
+    assert "Traceback" not in output
+    assert code == case.code, output
+    assert case.message in output, output
+    assert "SECRET-OUTSIDE" not in output
+    lines = [line for line in output.splitlines() if line.strip()]
+    if code == CLEAN_FAILURE:
+        # one line per problem (a broken clinic.toml lists every problem at once)
+        assert lines and all(line.startswith("Error: ") for line in lines), output
+    if case.output is not None and not before:
+        assert not (tmp_path / case.output).exists()
+        assert not list(tmp_path.glob(".out.pdf.*"))  # no temporary file left either
+
+
+def test_cases_cover_every_class() -> None:
+    per_class = {n: sum(c.issue_class == n for c in CASES) for n in range(1, 9)}
+    assert all(per_class[n] >= 3 for n in (1, 2, 3, 4, 6)), per_class
+
+
+# ---- 1. the error boundary itself -------------------------------------------------------------
+
+def _explode(*_args: object, **_kwargs: object) -> None:
+    raise ZeroDivisionError("a bug")
+
+
+def test_unexpected_error_is_one_line_without_traceback(monkeypatch, tmp_path) -> None:
+    import handouts.service
+
+    monkeypatch.delenv("HANDOUTS_DEBUG", raising=False)
+    monkeypatch.setattr(handouts.service, "generate", _explode)
+    result = CliRunner().invoke(main, plain()(tmp_path))
+    assert result.exit_code == 1
+    assert result.output == ("Error: internal error, please report (ZeroDivisionError); rerun "
+                             "with --debug or HANDOUTS_DEBUG=1 for details\n")
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_debug_shows_the_traceback(monkeypatch, tmp_path, how) -> None:
+    import handouts.service
+
+    monkeypatch.setattr(handouts.service, "generate", _explode)
+    args = plain()(tmp_path)
+    if how == "flag":
+        args = ["--debug", *args]
+    else:
+        monkeypatch.setenv("HANDOUTS_DEBUG", "1")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "ZeroDivisionError: a bug" in result.output and "internal error" in result.output
+
+
+def _cli_subprocess(args: list[str], prelude: str = "", **kwargs: object) -> subprocess.CompletedProcess:
+    code = f"import sys\n{prelude}\nfrom handouts.cli import main\nmain(sys.argv[1:], prog_name='handouts')"
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **kwargs}
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, timeout=120, **streams)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+def test_stdout_on_a_full_device(tmp_path) -> None:
+    with open("/dev/full", "wb") as full:
+        proc = _cli_subprocess(["generate", "--clinic", str(clinic(tmp_path)), "--date", DATE,
+                                "-o", "-"], stdout=full, stderr=subprocess.PIPE)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1 and "Traceback" not in err and "Exception ignored" not in err, err
+    assert err == "Error: standard output: cannot write (No space left on device)\n"
+
+
+def test_password_without_cryptography(tmp_path) -> None:
+    out = tmp_path / "out.pdf"
+    proc = _cli_subprocess(["generate", "--clinic", str(clinic(tmp_path)), "--date", DATE, "-o",
+                            str(out), "--password", "s3cret"],
+                           prelude="sys.modules['cryptography'] = None  # as if not installed")
+    err = proc.stderr.decode()
+    assert proc.returncode == 1 and "Traceback" not in err, err
+    assert "needs the `cryptography` package" in err and not out.exists()
+
+
+# ---- 2. limits that need a measurement ----------------------------------------------------------
+
+def test_a_template_that_runs_too_long_is_stopped(monkeypatch, tmp_path) -> None:
+    from handouts import sandbox
+
+    monkeypatch.setattr(sandbox, "TIME_LIMIT", 0.2)
+    monkeypatch.setattr(sandbox, "MAX_STEPS", 10**9)  # only the clock can stop it
+    slow = "{% for i in range(5000) %}{% for j in range(5000) %}{% endfor %}{% endfor %}# x\n"
+    result = CliRunner().invoke(main, with_template(slow)(tmp_path))
+    assert result.exit_code == 1
+    assert "rendering took longer than" in result.output and "Traceback" not in result.output
+
+
+def test_a_huge_stray_file_is_hashed_in_constant_memory(tmp_path) -> None:
+    import tracemalloc
+
+    from handouts.manifest import clinic_digest
+
+    folder = clinic(tmp_path)
+    with (folder / "stray.bin").open("wb") as fh:  # sparse: 256 MB on paper, nothing on disk
+        fh.truncate(256 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        digest = clinic_digest(folder)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(digest) == 64 and peak < 8 * 1024 * 1024, peak
+
+
+# ---- 4. silent wrong output: logo orientation and file modes ------------------------------------
+
+def test_exif_orientation_is_applied(tmp_path) -> None:
+    from PIL import Image
+
+    from handouts.config import load_clinic
+    from handouts.logo import logo_reader
+
+    folder = clinic(tmp_path, "cedar-lane-wellness")
+    img = Image.new("RGB", (300, 100), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored sideways: turn 90° clockwise to display
+    img.save(folder / "logo.jpg", "JPEG", exif=exif.tobytes())
+    clinic_ = load_clinic(folder)
+    assert (clinic_.logo.width, clinic_.logo.height) == (100, 300)
+    width, height = logo_reader(clinic_.logo).getSize()
+    assert height > width  # drawn upright: tall, as the camera meant it
+    result = CliRunner().invoke(main, generate(folder, tmp_path))
+    assert result.exit_code == 0, result.output
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.parametrize("mask, expected", [(0o077, 0o600), (0o022, 0o644)])
+def test_files_follow_the_umask(tmp_path, mask, expected) -> None:
+    folder = clinic(tmp_path)
+    old = os.umask(mask)
+    try:
+        named = CliRunner().invoke(main, generate(folder, tmp_path, "--for", "Jane Doe"))
+        eml = CliRunner().invoke(main, email("jane@example.com")(tmp_path / "mail")[:-2] +
+                                 ["-o", str(tmp_path / "draft.eml")])
+        batch = subprocess.run([sys.executable, "generate.py", "batch", str(folder), "--out",
+                                str(tmp_path / "b"), "--date", DATE, "-q", "--jobs", "1",
+                                "--handout", "ims-vs-acupuncture", "--lang", "en"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=120)
+    finally:
+        os.umask(old)
+    assert named.exit_code == 0 and eml.exit_code == 0 and batch.returncode == 0, batch.stderr
+    written = [tmp_path / "out.pdf", tmp_path / "draft.eml", *(tmp_path / "b").rglob("*.*")]
+    assert len(written) > 4
+    assert {p.name: _mode(p) for p in written} == {p.name: expected for p in written}
