@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -227,13 +228,29 @@ def _load_logo(folder: Path, data: dict[str, Any], check: Checker) -> Logo | Non
 
 def _inspect_logo(path: Path, name: str, check: Checker) -> Logo | None:
     """Read the image header only: dimensions are checked before any pixel is decoded."""
-    import io
-
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = MAX_LOGO_PIXELS
     try:
         data = read_regular(path, MAX_LOGO_BYTES)
+        with warnings.catch_warnings():  # a bomb warning is an error here, not stray output
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return _open_logo(path, name, data, check)
+    except Unreadable as err:
+        check.add("logo", f"{name!r} {err.reason}")
+        return None
+    except Image.DecompressionBombWarning:
+        check.add("logo", f"{name!r} has too many pixels (limit {MAX_LOGO_PIXELS:,})")
+        return None
+
+
+def _open_logo(path: Path, name: str, data: bytes, check: Checker) -> Logo | None:
+    """Check the format, size and integrity of logo bytes; return the Logo or None (noted)."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
         with Image.open(io.BytesIO(data), formats=("PNG", "JPEG")) as img:
             fmt, (width, height) = img.format, img.size
             if fmt == "JPEG" and img.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF: turned 90°
@@ -245,9 +262,6 @@ def _inspect_logo(path: Path, name: str, check: Checker) -> Logo | None:
         if fmt == "PNG":  # checks every chunk's CRC and that the file is whole, without decoding
             with Image.open(io.BytesIO(data), formats=("PNG",)) as img:
                 img.verify()
-    except Unreadable as err:
-        check.add("logo", f"{name!r} {err.reason}")
-        return None
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
             ValueError, EOFError) as err:
         if isinstance(err, Image.DecompressionBombError):

@@ -439,3 +439,226 @@ def test_files_follow_the_umask(tmp_path, mask, expected) -> None:
     written = [tmp_path / "out.pdf", tmp_path / "draft.eml", *(tmp_path / "b").rglob("*.*")]
     assert len(written) > 4
     assert {p.name: _mode(p) for p in written} == {p.name: expected for p in written}
+
+
+# ---- 5. the manifest always agrees with the disk ---------------------------------------------
+
+def _batch(tmp: Path, clinics: list[Path], env: dict | None = None, jobs: int = 2) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "generate.py", "batch", *map(str, clinics), "--out",
+                             str(tmp / "out"), "--jobs", str(jobs), "--date", DATE],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})})
+
+
+def manifest_agrees_with_disk(out: Path) -> list[dict]:
+    """Every built row's file exists with its hash; every PDF on disk is a built row; no temp files."""
+    import hashlib
+    import json
+
+    rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["jobs"]
+    by_path = {r["path"]: r for r in rows if r["path"]}
+    for path in out.rglob("*.pdf"):
+        row = by_path.get(str(path.relative_to(out)))
+        assert row is not None and row["status"] == "built", (path, row)
+        assert row["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    for row in by_path.values():
+        assert (row["status"] == "built") == (out / row["path"]).is_file(), row
+    assert not list(out.rglob("*.part"))
+    assert (out / "manifest.csv").is_file()
+    return rows
+
+
+@pytest.mark.parametrize("where", ["written", "received"])
+def test_signal_inside_the_window_is_recorded(tmp_path, where) -> None:
+    """SIGINT lands after a worker wrote its PDF but before the parent recorded it (`written`), or
+    while the parent holds the result but has not recorded it yet (`received`)."""
+    target = "fr/clinic-letter"
+    proc = _batch(tmp_path, [EXAMPLES / "harbour-physio"],
+                  {"HANDOUTS_FAULT_SIGNAL": f"{target}:{where}"}, jobs=1)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Batch (interrupted)" in err and "Traceback" not in err
+    rows = manifest_agrees_with_disk(tmp_path / "out")
+    status = {r["path"].split("/", 2)[2]: r["status"] for r in rows}
+    assert status[f"{target}.pdf"] == "built"
+    assert "pending" in status.values()  # it did stop: later jobs were never started
+
+
+def _wait_for_pdfs(out: Path, count: int, proc: subprocess.Popen) -> None:
+    import time
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and proc.poll() is None:
+        if len(list(out.rglob("*.pdf"))) >= count:
+            return
+        time.sleep(0.02)
+    raise AssertionError("the batch wrote no PDF in time")
+
+
+def _chain(tmp: Path, copies: int) -> list[Path]:
+    return [clinic(tmp, "harbour-physio", f"clinic-{i:02d}") for i in range(copies)]
+
+
+@pytest.mark.parametrize("signals", [["SIGINT", "SIGINT"], ["SIGTERM"], ["SIGTERM", "SIGINT"]])
+def test_stop_signals_leave_a_manifest(tmp_path, signals) -> None:
+    import signal as sig
+    import time
+
+    proc = _batch(tmp_path, _chain(tmp_path, 8))
+    _wait_for_pdfs(tmp_path / "out", 2, proc)
+    for name in signals:  # in quick succession: a second one means "stop now"
+        proc.send_signal(getattr(sig, name))
+        time.sleep(0.01)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Batch (interrupted)" in err and "Traceback" not in err and "Aborted" not in err
+    rows = manifest_agrees_with_disk(tmp_path / "out")
+    assert any(r["status"] == "pending" for r in rows)
+
+
+def test_reconcile_records_a_pdf_whose_result_was_lost(tmp_path) -> None:
+    from handouts.batch import _identity, reconcile
+    from handouts.manifest import Row
+
+    out = tmp_path / "out"
+    (out / "a").mkdir(parents=True)
+    stale, fresh = out / "a" / "stale.pdf", out / "a" / "fresh.pdf"
+    stale.write_bytes(b"%PDF old")
+    pdf = _one_pdf(tmp_path)
+    rows = [Row("c", "", "h", "en", "letter", "a/stale.pdf", status="pending"),
+            Row("c", "", "h", "en", "letter", "a/fresh.pdf", status="pending")]
+    before = {r.path: _identity(out / r.path) for r in rows}
+    fresh.write_bytes(pdf)  # written by a worker that was stopped before it could report
+    assert reconcile(out, rows, before) == 1
+    assert [r.status for r in rows] == ["pending", "built"]
+    assert rows[1].pages == 2 and rows[1].bytes == len(pdf)
+
+
+def _one_pdf(tmp: Path) -> bytes:
+    result = CliRunner().invoke(main, plain()(tmp))
+    assert result.exit_code == 0, result.output
+    return (tmp / "out.pdf").read_bytes()
+
+
+# ---- 7. the print tests leave the machine as it was --------------------------------------------
+
+def _machine_state() -> tuple:
+    etc = Path("/etc/cups")
+    listing = sorted((str(p), p.stat().st_mtime_ns) for p in etc.rglob("*")) if etc.is_dir() else []
+    home_pdf = sorted(str(p) for p in (Path.home() / "PDF").glob("*")) if (Path.home() / "PDF").is_dir() else []
+    return listing, home_pdf, os.environ.get("CUPS_SERVER")
+
+
+def test_private_cups_scheduler_leaves_nothing_behind(tmp_path) -> None:
+    import private_cups
+
+    why = private_cups.unavailable()
+    if why is not None and os.environ.get("HANDOUTS_REQUIRE_CUPS") != "1":
+        pytest.skip(why)
+    before = _machine_state()
+    with private_cups.private_cups("handouts-hostile") as (server, pdf_dir):
+        root = Path(server).parent
+        env = {**os.environ, "CUPS_SERVER": server}
+        queues = subprocess.run(["lpstat", "-p"], capture_output=True, text=True, env=env).stdout
+        assert "handouts-hostile" in queues
+        job = subprocess.run(["lp", "-d", "handouts-hostile", "-t", "probe",
+                              str(EXAMPLES / "cedar-lane-wellness" / "letterhead.pdf")],
+                             capture_output=True, text=True, env=env)
+        assert "request id is handouts-hostile-" in job.stdout, job
+        assert pdf_dir.is_relative_to(root)
+    assert not root.exists()  # ServerRoot, spool, socket and cups-pdf output: all gone
+    assert _machine_state() == before  # /etc/cups untouched, nothing in ~/PDF, env unchanged
+    system = subprocess.run(["lpstat", "-p"], capture_output=True, text=True,
+                            env={k: v for k, v in os.environ.items() if k != "CUPS_SERVER"})
+    assert "handouts-hostile" not in system.stdout  # no queue was added to the system's CUPS
+
+
+# ---- 8. set-up uses the package managers' own clients only -------------------------------------
+
+def test_dev_script_downloads_nothing_itself() -> None:
+    text = (ROOT / "dev").read_text(encoding="utf-8")
+    for forbidden in ("urllib", "https://", "http://", "curl ", "wget ", "pip.whl"):
+        assert forbidden not in text, forbidden
+
+
+def _fake_tools(tmp: Path, uid: int) -> tuple[Path, Path]:
+    """A PATH whose python3 has no working venv module, an `id` reporting `uid`, and an apt-get
+    that only records how it was called."""
+    bin_dir, log = tmp / "bin", tmp / "calls.log"
+    bin_dir.mkdir()
+    scripts = {
+        "python3": f'#!/bin/sh\necho "python3 $*" >> {log}\n'
+                   '[ "$1" = "-m" ] && [ "$2" = "venv" ] && { echo "ensurepip is not available" >&2; exit 1; }\n'
+                   f'exec {sys.executable} "$@"\n',
+        "id": f"#!/bin/sh\necho {uid}\n",
+        "apt-get": f'#!/bin/sh\necho "apt-get $*" >> {log}\nexit 0\n',
+    }
+    for name, body in scripts.items():
+        (bin_dir / name).write_text(body, encoding="utf-8")
+        (bin_dir / name).chmod(0o755)
+    return bin_dir, log
+
+
+@pytest.mark.parametrize("uid", [1000, 0])
+def test_dev_without_venv_module(tmp_path, uid) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "dev", project / "dev")
+    bin_dir, log = _fake_tools(tmp_path, uid)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    proc = subprocess.run(["bash", str(project / "dev"), "samples"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=60)
+    calls = log.read_text(encoding="utf-8") if log.exists() else ""
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "sudo apt-get install python3-venv" in proc.stderr  # says what to install
+    assert not (project / ".venv").exists()
+    assert ("apt-get install -y -q python3-venv" in calls) == (uid == 0), calls
+
+
+# ---- property: any bytes as clinic.toml, logo or letterhead ------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+TARGETS = {  # file → (sample clinic it belongs to, a valid original to mutate)
+    "clinic.toml": "harbour-physio",
+    "logo.png": "harbour-physio",
+    "logo.jpg": "cedar-lane-wellness",
+    "letterhead.pdf": "cedar-lane-wellness",
+}
+
+
+@st.composite
+def hostile_bytes(draw: st.DrawFn, original: bytes) -> bytes:
+    """Random bytes, or the valid file truncated and with a few bytes changed."""
+    if draw(st.booleans()):
+        return draw(st.binary(max_size=4096))
+    data = bytearray(original[: draw(st.integers(0, len(original)))])
+    for _ in range(draw(st.integers(0, 4))):
+        if data:
+            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+    return bytes(data)
+
+
+FUZZ_EXAMPLES = int(os.environ.get("HANDOUTS_FUZZ_EXAMPLES", "80"))  # more for a longer hunt
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(data=st.data(), target=st.sampled_from(sorted(TARGETS)))
+def test_random_bytes_give_a_clean_error_or_a_valid_pdf(tmp_path_factory, data, target) -> None:
+    from pypdf import PdfReader
+
+    tmp = tmp_path_factory.mktemp("fuzz")
+    folder = clinic(tmp, TARGETS[target])
+    (folder / target).write_bytes(data.draw(hostile_bytes((folder / target).read_bytes())))
+    result = CliRunner().invoke(main, generate(folder, tmp))
+    assert "Traceback" not in result.output and "internal error" not in result.output, result.output
+    out = tmp / "out.pdf"
+    if result.exit_code == 0:
+        assert len(PdfReader(io.BytesIO(out.read_bytes())).pages) >= 1
+    else:
+        assert result.exit_code == 1, result.output
+        lines = result.output.splitlines()
+        assert lines and all(line.startswith("Error: ") for line in lines), result.output
+        assert not out.exists()
