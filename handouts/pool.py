@@ -7,6 +7,7 @@ import itertools
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -102,8 +103,10 @@ def run_jobs(jobs: list[PlannedJob], out_dir: Path, workers: int,
                 idle.append(worker)
         return not stop.requested
     finally:
-        for worker in [*idle, *busy.values()]:
+        for worker in idle:
             worker.stop()
+        for worker in busy.values():
+            worker.stop(busy=True)
         for worker in busy.values():  # stopped mid-job: no half-written file stays behind
             if worker.job is not None:
                 _remove_partial(out_dir / worker.job.path)
@@ -156,10 +159,15 @@ class _Worker:
             return None
         return Outcome(self.job, ok, sha, size, pages, error)
 
-    def stop(self) -> None:
-        """End the worker: an idle one exits when its pipe closes; a busy one is killed."""
+    def stop(self, busy: bool = False) -> None:
+        """End the worker: an idle one is told to exit; a busy one (or one that hangs) is killed."""
+        if not busy:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+            self.process.join(2)
         self.conn.close()
-        self.process.join(0.5)
         if self.process.is_alive():
             self.process.kill()  # workers ignore SIGINT and SIGTERM: the parent decides
             self.process.join(5)
@@ -173,10 +181,14 @@ def _serve(conn: Any, out_dir: str) -> None:
 
     for signum in (signal.SIGINT, signal.SIGTERM):  # the parent decides when to stop
         signal.signal(signum, signal.SIG_IGN)
+    if threading.current_thread() is threading.main_thread():
+        signal.set_wakeup_fd(-1)  # the parent's stop pipe: not this process's business
     while True:
         try:
             data = conn.recv()
         except (EOFError, OSError):
+            return
+        if data is None:  # the parent is done with this worker
             return
         planned = PlannedJob.from_dict(data)
         _fault_injection(planned.path)
