@@ -266,6 +266,10 @@ CASES = [
     Case("block-taller-than-a-page", 6, with_template(TALL_BOX), 1,
          'the section "Red flags" has a box, table or list'),
     Case("toml-not-utf8", 6, with_toml(b'name = "Caf\xe9"\n'), 1, "is not UTF-8 text"),
+    Case("toml-utf16", 6, with_toml("\ufeffname = 'x'\n".encode("utf-16")), 1,
+         "is not UTF-8 text (byte 0)"),
+    Case("template-unsafe-attribute", 6, with_template("# {{ clinic.__class__.__mro__ }}\n"), 1,
+         "is unsafe"),
     Case("template-not-utf8", 6, with_template(b"+++\ntitle = \"\xff\"\n+++\n# x\n"), 1,
          "is not UTF-8 text"),
 ]
