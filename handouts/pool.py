@@ -48,68 +48,97 @@ def run_jobs(jobs: list[PlannedJob], out_dir: Path, workers: int,
 
     font_chain()  # register fonts once, before forking: every worker inherits them
     _parser()
+    pool = _Pool(jobs, out_dir, workers, report)
     stop = stop or StopRequest()
-    ctx = multiprocessing.get_context("fork")
-    pending = deque(jobs)
-    attempts: dict[str, int] = {}
-    idle: list[_Worker] = [_Worker(ctx, out_dir) for _ in range(max(1, min(workers, len(jobs))))]
-    busy: dict[Any, _Worker] = {}
-    wake = [stop] if stop.fileno() >= 0 else []
     deadline: float | None = None
     try:
-        while busy or (pending and not stop.requested):
+        while pool.busy or (pool.pending and not stop.requested):
             if stop.urgent or (deadline is not None and time.monotonic() > deadline):
                 break
             if stop.requested and deadline is None:
                 deadline = time.monotonic() + DRAIN_SECONDS
-            while pending and idle and not stop.requested:
-                worker = idle.pop()
-                worker.give(_next_job(pending, worker.last_clinic))
-                busy[worker.conn] = worker
-            for ready in wait([*busy, *(w.process.sentinel for w in busy.values()), *wake],
-                              timeout=1.0 if stop.requested else None):
-                if ready is stop:
-                    stop.drain()
-                    continue
-                worker = busy.get(ready) or next((w for w in busy.values()
-                                                  if w.process.sentinel == ready), None)
-                if worker is None or worker.conn not in busy:
-                    continue
-                outcome = worker.collect()
-                del busy[worker.conn]
-                _fault_signal(worker.job.path, "received")
-                if outcome is not None:
-                    report(outcome)
-                    if needs_fresh_process(outcome.planned.job.lang or ""):
-                        worker.stop()  # it has exited: shaped jobs leave state behind
-                        worker = _Worker(ctx, out_dir)
-                    idle.append(worker)
-                    continue
-                planned = worker.job
-                attempts[planned.path] = attempts.get(planned.path, 0) + 1
-                _remove_partial(out_dir / planned.path)
-                if attempts[planned.path] < MAX_ATTEMPTS and not stop.requested:
-                    pending.appendleft(planned)
-                else:
-                    report(Outcome(planned, False, error=f"worker process died "
-                                                         f"(exit code {worker.process.exitcode})"))
-                idle.append(_Worker(ctx, out_dir))
-        for conn, worker in list(busy.items()):  # stopped now: keep results already sent
-            if _has_result(worker):
-                outcome = worker.collect()
-                del busy[conn]
-                if outcome is not None:
-                    report(outcome)
-                idle.append(worker)
+            if not stop.requested:
+                pool.dispatch()
+            pool.step(stop)
+        pool.keep_results_already_sent()
         return not stop.requested
     finally:
-        for worker in idle:
+        pool.close()
+
+
+class _Pool:
+    """The parent's view of its workers: who is idle, who holds which job, what is left."""
+
+    def __init__(self, jobs: list[PlannedJob], out_dir: Path, workers: int,
+                 report: Callable[[Outcome], None]) -> None:
+        self.ctx = multiprocessing.get_context("fork")
+        self.out_dir, self.report = out_dir, report
+        self.pending = deque(jobs)
+        self.attempts: dict[str, int] = {}
+        self.idle = [_Worker(self.ctx, out_dir) for _ in range(max(1, min(workers, len(jobs))))]
+        self.busy: dict[Any, _Worker] = {}
+
+    def dispatch(self) -> None:
+        """Give a job to every idle worker while jobs are left."""
+        while self.pending and self.idle:
+            worker = self.idle.pop()
+            worker.give(_next_job(self.pending, worker.last_clinic))
+            self.busy[worker.conn] = worker
+
+    def step(self, stop: StopRequest) -> None:
+        """Wait for results, dead workers or a stop signal; record every result that arrived."""
+        wake = [stop] if stop.fileno() >= 0 else []
+        sentinels = {w.process.sentinel: w for w in self.busy.values()}
+        for ready in wait([*self.busy, *sentinels, *wake], timeout=1.0 if stop.requested else None):
+            if ready is stop:
+                stop.drain()
+                continue
+            worker = self.busy.get(ready) or sentinels.get(ready)
+            if worker is None or worker.conn not in self.busy:
+                continue  # its result and its exit both woke us: already handled
+            del self.busy[worker.conn]
+            outcome = worker.collect()
+            _fault_signal(worker.job.path, "received")
+            if outcome is None:
+                self._died(worker, retry=not stop.requested)
+            else:
+                self._record(worker, outcome)
+
+    def _record(self, worker: _Worker, outcome: Outcome) -> None:
+        self.report(outcome)
+        if needs_fresh_process(outcome.planned.job.lang or ""):
+            worker.stop()  # it has exited: shaped jobs leave state behind
+            worker = _Worker(self.ctx, self.out_dir)
+        self.idle.append(worker)
+
+    def _died(self, worker: _Worker, retry: bool) -> None:
+        planned = worker.job
+        self.attempts[planned.path] = self.attempts.get(planned.path, 0) + 1
+        _remove_partial(self.out_dir / planned.path)
+        if retry and self.attempts[planned.path] < MAX_ATTEMPTS:
+            self.pending.appendleft(planned)
+        else:
+            self.report(Outcome(planned, False, error=f"worker process died "
+                                                      f"(exit code {worker.process.exitcode})"))
+        self.idle.append(_Worker(self.ctx, self.out_dir))
+
+    def keep_results_already_sent(self) -> None:
+        """Stopping now: record the results that are already in the pipes."""
+        for conn, worker in list(self.busy.items()):
+            if _has_result(worker):
+                del self.busy[conn]
+                outcome = worker.collect()
+                if outcome is not None:
+                    self._record(worker, outcome)
+
+    def close(self) -> None:
+        """End every worker; a job cut off mid-way leaves no partial file."""
+        for worker in self.idle:
             worker.stop()
-        for worker in busy.values():
+        for worker in self.busy.values():
             worker.stop(busy=True)
-        for worker in busy.values():  # stopped mid-job: no half-written file stays behind
             if worker.job is not None:
-                _remove_partial(out_dir / worker.job.path)
+                _remove_partial(self.out_dir / worker.job.path)
 
 
 def _next_job(pending: deque, last_clinic: str | None) -> PlannedJob:
