@@ -666,3 +666,50 @@ def test_random_bytes_give_a_clean_error_or_a_valid_pdf(tmp_path_factory, data, 
         lines = result.output.splitlines()
         assert lines and all(line.startswith("Error: ") for line in lines), result.output
         assert not out.exists()
+
+
+# ---- 4. printing: localized CUPS messages and job ids --------------------------------------------
+
+def _fake_cups(tmp: Path, lp_output: str) -> Path:
+    """`lp` and `lpstat` that answer in German unless LC_ALL=C (as a localized CUPS does)."""
+    bin_dir = tmp / "fake-cups"
+    bin_dir.mkdir()
+    scripts = {
+        "lpstat": '#!/bin/sh\nif [ "$LC_ALL" = C ]; then echo "scheduler is running"; '
+                  'else echo "Planer läuft"; fi\n',
+        "lp": f'#!/bin/sh\ncat > /dev/null\nif [ "$LC_ALL" = C ]; then echo "{lp_output}"; '
+              'else echo "Anfrage-ID ist front-desk-42 (1 Datei(en))"; fi\n',
+    }
+    for name, body in scripts.items():
+        (bin_dir / name).write_text(body, encoding="utf-8")
+        (bin_dir / name).chmod(0o755)
+    return bin_dir
+
+
+@pytest.mark.parametrize("lp_output, job_id", [
+    ("request id is front-desk-42 (1 file(s))", "front-desk-42"),
+    ("request id is hp-4050-tray-2-1234 (1 file(s))", "hp-4050-tray-2-1234"),
+    ("request id is q-7", "q-7"),
+])
+def test_print_reads_cups_in_c_locale(monkeypatch, tmp_path, lp_output, job_id) -> None:
+    monkeypatch.setenv("PATH", f"{_fake_cups(tmp_path, lp_output)}:{os.environ['PATH']}")
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
+    result = CliRunner().invoke(main, printing()(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Sent to the printer: CUPS job {job_id}\n"
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("unshare") is None,
+                    reason="needs root and unshare to mount a read-only file system")
+def test_batch_out_on_a_read_only_mount(tmp_path) -> None:
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    script = (f'mount -t tmpfs -o ro tmpfs "{ro}" && exec "{sys.executable}" generate.py batch '
+              f'"{clinic(tmp_path)}" --out "{ro}/out" --date {DATE}')
+    proc = subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    if "mount:" in proc.stderr:
+        pytest.skip(f"cannot mount here: {proc.stderr.strip()}")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr == f"Error: --out {ro}/out: cannot write there (Read-only file system)\n"
