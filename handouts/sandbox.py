@@ -91,6 +91,11 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
         raise LimitError("a format with a huge width is used")
 
 
+def _lipsum(env: SandboxedEnvironment) -> Any:
+    """Jinja's lipsum(n): n paragraphs of filler text, a cheap way to make a huge text."""
+    return env.globals.get("lipsum")
+
+
 class LimitedEnvironment(SandboxedEnvironment):
     """A sandbox whose operators, filters, calls and loops are all bounded."""
 
@@ -113,11 +118,18 @@ class LimitedEnvironment(SandboxedEnvironment):
         if getattr(__obj, "__func__", None) in _OWN:
             return super().call(__context, __obj, *args, **kwargs)
         inner = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
-        owner = getattr(inner, "__self__", None)
-        if isinstance(owner, str) and _WIDE_FORMAT.search(owner) and \
-                getattr(inner, "__name__", "").startswith("format"):
-            raise LimitError("a format with a huge width is used")
-        _check_args([*args, *kwargs.values()])  # "x".ljust(10**9), lipsum(10**9), range(10**6)
+        owner, name = getattr(inner, "__self__", None), getattr(inner, "__name__", "")
+        values = [*args, *kwargs.values()]
+        if isinstance(owner, str) and name.startswith("format"):
+            if _WIDE_FORMAT.search(owner):  # "{:>999999999}".format(1); the values are data
+                raise LimitError("a format with a huge width is used")
+            for value in values:
+                _check_size(value)
+        elif isinstance(owner, (str, bytes, list, tuple)) or inner is _lipsum(__self):
+            _check_args(values)  # "x".ljust(10**9), "x".zfill(10**9), lipsum(10**9)
+        else:
+            for value in values:
+                _check_size(value)
         return _check_size(super().call(__context, __obj, *args, **kwargs))
 
     def budget_range(self, *args: int) -> range:

@@ -221,7 +221,8 @@ CASES = [
         "{% for i in range(9999) %}{% for j in range(9999) %}{% endfor %}{% endfor %}# x\n"), 1,
          "loops run more than"),
     Case("template-huge-range", 2, with_template("{% for i in range(10**9) %}{% endfor %}# x\n"),
-         1, "too large here"),
+         1, "range() of 1,000,000,000 items"),
+    Case("template-lipsum", 2, with_template("# {{ lipsum(10**6) }}\n"), 1, "too large here"),
     Case("template-doubling", 2, with_template(
         '{% set a = "x" * 100000 %}{% set b = a ~ a ~ a %}# {{ b }}\n'), 1, "characters or items"),
     Case("template-wide-format", 2, with_template('# {{ "%0999999999d" % 1 }}\n'), 1,
