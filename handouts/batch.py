@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from .errors import OutputError
 from .manifest import Row, file_sha256, load_manifest, save_manifest
-from .plan import PlannedJob, plan_batch
+from .plan import Plan, PlannedJob, plan_batch
 from .pool import Outcome, run_jobs
+from .stopping import StopRequest
 
 
 @dataclass
@@ -47,9 +50,26 @@ def run_batch(paths: list[str], out_dir: str, date: str, jobs: int | None = None
     """Build every handout of every clinic under `paths` into `out_dir`."""
     progress = progress or Progress()
     out = Path(out_dir)
+    with StopRequest() as stop:  # from here on, Ctrl-C and SIGTERM are handled at safe points
+        check_out_dir(out)
+        plan = plan_batch(paths, date, handouts, langs, papers)
+        return _run(plan, out, jobs, force, progress, stop)
+
+
+def check_out_dir(out: Path) -> None:
+    """Refuse an output folder that is a file or cannot be written, before any work is done."""
     if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out_dir}: is a file, not a folder; choose a folder for the batch")
-    plan = plan_batch(paths, date, handouts, langs, papers)
+        raise OutputError(f"--out {out}: is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as err:
+        raise OutputError(f"--out {out}: cannot write there ({err.strerror})") from None
+
+
+def _run(plan: Plan, out: Path, jobs: int | None, force: bool, progress: Progress,
+         stop: StopRequest) -> Summary:
     summary = Summary()
     for folder, lines in plan.failed_clinics:
         summary.failed += [(folder, line) for line in lines]
@@ -79,12 +99,41 @@ def run_batch(paths: list[str], out_dir: str, date: str, jobs: int | None = None
             summary.failed.append((outcome.planned.path, outcome.error))
         progress.step(row)
 
-    out.mkdir(parents=True, exist_ok=True)
-    if todo:
-        summary.interrupted = not run_jobs(todo, out, jobs or os.cpu_count() or 1, report)
+    before = {p.path: _identity(out / p.path) for p in todo}
+    if todo and not stop.requested:
+        summary.interrupted = not run_jobs(todo, out, jobs or os.cpu_count() or 1, report, stop)
+    summary.interrupted = summary.interrupted or stop.requested
+    summary.built += reconcile(out, rows.values(), before)
     summary.rows += rows.values()
     save_manifest(out, summary.rows)
     return summary
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Return (inode, mtime) of a file, or None: every write replaces the file (new inode)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns
+
+
+def reconcile(out: Path, rows: Iterable[Row], before: dict[str, tuple[int, int] | None]) -> int:
+    """Record as built any PDF this run wrote whose result never reached the parent (a worker
+    stopped between writing it and reporting it); return how many."""
+    from .layout import count_pages
+
+    found = 0
+    for row in rows:
+        path = out / row.path
+        now = _identity(path)
+        if row.status != "pending" or now is None or now == before.get(row.path):
+            continue
+        data = path.read_bytes()
+        row.status, row.sha256, row.bytes = "built", hashlib.sha256(data).hexdigest(), len(data)
+        row.pages = count_pages(data)
+        found += 1
+    return found
 
 
 def _row(planned: PlannedJob) -> Row:

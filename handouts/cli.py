@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
+import sys
+import traceback
 from typing import Any, Callable
 
 import click
@@ -13,16 +16,39 @@ from .errors import HandoutError
 
 
 
+DEBUG_ENV = "HANDOUTS_DEBUG"
+
+
+def _debugging() -> bool:
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx else None
+    return bool(root and (root.obj or {}).get("debug")) or os.environ.get(DEBUG_ENV) == "1"
+
+
 def reports_errors(func: Callable) -> Callable:
-    """Print each problem of a HandoutError as `Error: …` and exit 1 (no traceback)."""
+    """Turn every exception into one `Error: …` line and exit 1; never a traceback by default."""
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .failures import explain
+
         try:
             return func(*args, **kwargs)
+        except (SystemExit, click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
         except HandoutError as err:
-            for line in err.lines():
-                click.echo(f"Error: {line}", err=True)
-            raise SystemExit(1) from None
+            lines = err.lines()
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            raise SystemExit(130) from None
+        except BaseException as err:  # noqa: BLE001 - the boundary: nothing escapes as a traceback
+            known = explain(err)
+            if known is None and _debugging():
+                traceback.print_exc(file=sys.stderr)
+            lines = [known or f"internal error, please report ({type(err).__name__}); "
+                              f"rerun with --debug or {DEBUG_ENV}=1 for details"]
+        for line in lines:
+            click.echo(f"Error: {line}", err=True)
+        raise SystemExit(1) from None
     return wrapper
 
 
@@ -45,6 +71,19 @@ def _complete(kind: str) -> Callable:
     return complete
 
 
+def _patient(_ctx: Any, _param: Any, value: str | None) -> str | None:
+    """Refuse a --for name clinic.toml would refuse: controls, bidi overrides, zero-width marks."""
+    if not value:  # absent or "": blank lines to write the name on
+        return None
+    from .checks import Checker
+
+    check = Checker("--for")
+    name = check.check_text(value, "", max_len=80)
+    if name is None:
+        raise click.BadParameter(check.problems[0].removeprefix("--for: "))
+    return name
+
+
 def selection_options(func: Callable) -> Callable:
     """Options that pick one handout: clinic, practitioner, handout, language, paper, date."""
     options = [
@@ -59,7 +98,7 @@ def selection_options(func: Callable) -> Callable:
                      help="Language (default: the clinic's first)."),
         click.option("--paper", type=click.Choice(["letter", "a4"]),
                      help="Paper size (default: the clinic's)."),
-        click.option("--for", "patient", metavar="NAME",
+        click.option("--for", "patient", metavar="NAME", callback=_patient,
                      help="Patient name printed in the 'Prepared for' box (page only)."),
         click.option("--date", callback=_date, metavar="YYYY-MM-DD",
                      help="Date printed and stored in the PDF (default: today)."),
@@ -71,7 +110,10 @@ def selection_options(func: Callable) -> Callable:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="handouts")
-def main() -> None:
+@click.option("--debug", is_flag=True, envvar=DEBUG_ENV,
+              help=f"Show the traceback of an internal error (or set {DEBUG_ENV}=1).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """Clinic-branded patient handouts as PDFs.
 
     \b
@@ -83,6 +125,7 @@ def main() -> None:
       handouts batch examples/clinics --out out
       handouts serve --clinic examples/clinics --open
     """
+    ctx.obj = {"debug": debug}
 
 
 @main.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from .checks import ID_RE, LANG_RE, Checker
 from .errors import ConfigError, problem
 from .localtext import read_localized
 from .models import Brand, Clinic, Credential, Logo, Practitioner, Smtp
+from .reading import Unreadable, read_regular
 
 CONFIG_NAME = "clinic.toml"
 PAPERS = ("letter", "a4")
@@ -18,6 +20,9 @@ MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_PIXELS = 16_000_000
 MAX_LOGO_SIDE = 8000
 MAX_PRACTITIONERS = 40
+MAX_TOML_BYTES = 256 * 1024  # a real clinic.toml is a few KB
+MAX_LETTERHEAD_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = {"letterhead": MAX_LETTERHEAD_BYTES, "smtp.ca_file": 1024 * 1024}
 
 _CLINIC_KEYS = {"id", "name", "address", "phone", "email", "website", "booking_url",
                 "languages", "paper", "logo", "brand", "practitioners", "letterhead", "smtp"}
@@ -78,15 +83,22 @@ def _read_toml(folder: Path, source: Path) -> dict[str, Any]:
     if not folder.is_dir():
         raise ConfigError(problem(folder, "", "not a clinic folder (no such directory)"))
     try:
-        raw = source.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(problem(source, "", "missing: every clinic folder needs a clinic.toml")) from None
-    except OSError as err:
-        raise ConfigError(problem(source, "", f"cannot be read ({err.strerror})")) from err
+        raw = read_regular(source, MAX_TOML_BYTES)
+    except Unreadable as err:
+        if err.reason == "does not exist":
+            raise ConfigError(problem(source, "", "missing: every clinic folder needs a "
+                                                  "clinic.toml")) from None
+        raise ConfigError(problem(source, "", err.reason)) from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise ConfigError(problem(source, "", "starts with a byte-order mark (BOM): save it as "
+                                              "UTF-8 without BOM (in Notepad: \"UTF-8\", not "
+                                              "\"UTF-8 with BOM\")"))
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as err:
         raise ConfigError(problem(source, "", f"is not UTF-8 text (byte {err.start})")) from err
+    except RecursionError:
+        raise ConfigError(problem(source, "", "arrays or tables are nested too deeply")) from None
     except tomllib.TOMLDecodeError as err:
         message = str(err)
         where = re.search(r"\(at line (\d+), column (\d+)\)", message)
@@ -191,8 +203,22 @@ def _inside_file(folder: Path, data: dict[str, Any], key: str, check: Checker,
     if not target.is_relative_to(folder.resolve()):
         check.add(key_path, f"{name!r} is outside the clinic folder")
         return None
-    if not target.is_file():
+    return _regular_file(target, name, key_path, MAX_FILE_BYTES.get(key_path, 1024 * 1024),
+                         folder, check)
+
+
+def _regular_file(target: Path, name: str, key_path: str, cap: int, folder: Path,
+                  check: Checker) -> Path | None:
+    """Return `target` if it is a regular file of at most `cap` bytes (noting why not)."""
+    if not target.exists():
         check.add(key_path, f"{name!r} does not exist in {folder}")
+        return None
+    if not target.is_file():
+        check.add(key_path, f"{name!r} is not a regular file (a folder, pipe or device)")
+        return None
+    size = target.stat().st_size
+    if size > cap:
+        check.add(key_path, f"{name!r} is {size // 1024} KB; at most {cap // 1024} KB")
         return None
     return target
 
@@ -224,32 +250,58 @@ def _load_logo(folder: Path, data: dict[str, Any], check: Checker) -> Logo | Non
     if not path.is_relative_to(root):
         check.add("logo", f"{name!r} is outside the clinic folder")
         return None
-    if not path.is_file():
-        check.add("logo", f"{name!r} does not exist in {folder}")
-        return None
-    size = path.stat().st_size
-    if size > MAX_LOGO_BYTES:
-        check.add("logo", f"{name!r} is {size // 1024} KB; at most {MAX_LOGO_BYTES // 1024} KB")
+    if _regular_file(path, name, "logo", MAX_LOGO_BYTES, folder, check) is None:
         return None
     return _inspect_logo(path, name, check)
 
 
 def _inspect_logo(path: Path, name: str, check: Checker) -> Logo | None:
     """Read the image header only: dimensions are checked before any pixel is decoded."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = MAX_LOGO_PIXELS
     try:
-        with Image.open(path, formats=("PNG", "JPEG")) as img:
+        data = read_regular(path, MAX_LOGO_BYTES)
+        with warnings.catch_warnings():  # a bomb warning is an error here, not stray output
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return _open_logo(path, name, data, check)
+    except Unreadable as err:
+        check.add("logo", f"{name!r} {err.reason}")
+        return None
+    except Image.DecompressionBombWarning:
+        check.add("logo", f"{name!r} has too many pixels (limit {MAX_LOGO_PIXELS:,})")
+        return None
+
+
+def _open_logo(path: Path, name: str, data: bytes, check: Checker) -> Logo | None:
+    """Check the format, size and integrity of logo bytes; return the Logo or None (noted)."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data), formats=("PNG", "JPEG")) as img:
             fmt, (width, height) = img.format, img.size
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as err:
+            if fmt == "JPEG" and img.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF: turned 90°
+                width, height = height, width
+        if width * height > MAX_LOGO_PIXELS or max(width, height) > MAX_LOGO_SIDE:
+            check.add("logo", f"{name!r} is {width}×{height} pixels; at most "
+                              f"{MAX_LOGO_PIXELS:,} pixels and {MAX_LOGO_SIDE} per side")
+            return None
+        if fmt == "PNG":  # checks every chunk's CRC and that the file is whole, without decoding
+            with Image.open(io.BytesIO(data), formats=("PNG",)) as img:
+                img.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
+            ValueError, EOFError) as err:
         if isinstance(err, Image.DecompressionBombError):
             check.add("logo", f"{name!r} has too many pixels (limit {MAX_LOGO_PIXELS:,})")
-        else:
+        elif isinstance(err, UnidentifiedImageError):
             check.add("logo", f"{name!r} is not a PNG or JPEG image")
-        return None
-    if width * height > MAX_LOGO_PIXELS or max(width, height) > MAX_LOGO_SIDE:
-        check.add("logo", f"{name!r} is {width}×{height} pixels; at most "
-                          f"{MAX_LOGO_PIXELS:,} pixels and {MAX_LOGO_SIDE} per side")
+        else:
+            check.add("logo", f"{name!r} is a damaged image ({_one_line(err)}): export it again")
         return None
     return Logo(path, fmt, width, height)
+
+
+def _one_line(err: Exception) -> str:
+    return " ".join(str(err).split())[:80] or type(err).__name__

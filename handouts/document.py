@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from . import blocks
-from .errors import TemplateError
+from .errors import RenderError, TemplateError
 from .fonts import FontChain, check_glyphs, font_chain
 from .jobs import HandoutJob, select_practitioners
 from .layout import PageInfo, PdfMeta, count_pages, frame_width, render_pdf
@@ -65,8 +65,12 @@ def compose_traced(clinic: Clinic, job: HandoutJob, creator: str) -> tuple[bytes
         styles = make_styles(palette, chain, level)
         root = Node("Document", Lang=job.lang)
         story = memoize_wraps(_story(text, job, labels, styles, palette, chain, date, root))
+        items = list(story)  # ReportLab empties the list it lays out
         trace: list = []
-        pdf = render_pdf(story, page, meta, root, trace)
+        try:
+            pdf = render_pdf(story, page, meta, root, trace)
+        except RenderError as err:
+            raise too_tall(err, items, job.paper, text.source) from err
         score = (max(count_pages(pdf) - limit, 0), len(page_faults(trace)))
         if best is None or score < best[0]:
             best = (score, pdf, trace)
@@ -89,6 +93,23 @@ def page_faults(trace: list[tuple[int, str]]) -> list[str]:
     if last > 1 and all(kind in ("references", "small") for p, kind in trace if p == last):
         faults.append(f"page {last} holds only references")
     return faults
+
+
+def too_tall(err: RenderError, story: list, paper: str, source: str) -> RenderError:
+    """Name the section whose block is taller than a page, instead of ReportLab's `<Table@0x…>`."""
+    from reportlab.platypus.doctemplate import LayoutError
+
+    if not isinstance(err.__cause__, LayoutError):
+        return err
+    width = frame_width(paper)
+    heights = [item.wrap(width, 10**6)[1] for item in story]
+    tallest = max(range(len(heights)), key=heights.__getitem__)
+    section = next((item.getPlainText() for item in reversed(story[:tallest])
+                    if getattr(item, "is_heading", False)), "")
+    where = f"the section \"{section}\"" if section else "the text before the first heading"
+    return RenderError(f"{source}: {where} has a box, table or list about "
+                       f"{heights[tallest] / 72:.0f} inches tall, taller than a page: split it "
+                       "into smaller ones (or end the box and continue in plain paragraphs)")
 
 
 def _story(text: RenderedHandout, job: HandoutJob, labels: dict, styles: dict, palette: Palette,

@@ -7,29 +7,48 @@ import io
 from functools import lru_cache
 from typing import Any
 
+from .errors import ConfigError, problem
 from .models import Logo
+from .reading import Unreadable, read_regular
 
 PRINT_DPI = 200  # enough for a 3/4-inch logo on an office printer; keeps the PDF small
 TILE_HEIGHT_PT = 54.0  # the logo's height in the header band
 MAX_HEIGHT_PX = round(TILE_HEIGHT_PT / 72 * PRINT_DPI)
 MAX_WIDTH_PX = 3 * MAX_HEIGHT_PX  # the band allows a logo up to three times as wide as high
+MAX_BYTES = 2 * 1024 * 1024  # as config.MAX_LOGO_BYTES
+EXIF_ORIENTATION = 0x0112
 
 
 def logo_reader(logo: Logo) -> Any:
     """Return a ReportLab ImageReader for the logo, cached by content (a chain's clinics usually
     share one logo file, copied into each folder)."""
-    data = logo.path.read_bytes()
-    return _reader(hashlib.sha256(data).digest(), data, logo.format)
+    from PIL import Image
+
+    source = logo.path.parent / "clinic.toml"
+    try:
+        data = read_regular(logo.path, MAX_BYTES)
+        return _reader(hashlib.sha256(data).digest(), data, logo.format)
+    except Unreadable as err:
+        raise ConfigError(problem(source, "logo", f"{logo.path.name!r} {err.reason}")) from None
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as err:
+        # Pillow reports a truncated file or a bad checksum only when it decodes the pixels.
+        text = " ".join(str(err).split())[:80] or type(err).__name__
+        raise ConfigError(problem(source, "logo", f"{logo.path.name!r} is a damaged image "
+                                                  f"({text}): export it again")) from None
 
 
 @lru_cache(maxsize=64)
 def _reader(_digest: bytes, data: bytes, fmt: str) -> Any:
-    from PIL import Image
+    from PIL import Image, ImageOps
     from reportlab.lib.utils import ImageReader
 
-    with Image.open(io.BytesIO(data)) as img:
+    with Image.open(io.BytesIO(data), formats=("PNG", "JPEG")) as original:
+        turned = original.getexif().get(EXIF_ORIENTATION, 1) not in (1, None)
+        # A camera or phone logo is stored sideways with an EXIF note saying how to turn it.
+        img = ImageOps.exif_transpose(original) if turned else original
+        img.load()
         scale = min(1.0, MAX_HEIGHT_PX / img.height, MAX_WIDTH_PX / img.width)
-        if scale >= 1.0 and fmt == "JPEG":
+        if scale >= 1.0 and fmt == "JPEG" and not turned:
             return ImageReader(io.BytesIO(data))  # small enough: the JPEG goes in as it is
         size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
         if fmt == "JPEG":

@@ -68,8 +68,13 @@ def build_message(clinic: Clinic, job: HandoutJob, pdf: bytes, to: str, draft: b
 
 
 def check_address(to: str) -> None:
-    """Refuse an address that cannot be an e-mail address."""
-    if "@" not in to or any(ch.isspace() for ch in to) or to.startswith("@") or to.endswith("@"):
+    """Refuse anything but exactly one plain address (a list would send a patient's handout to
+    several people)."""
+    if any(ch in to for ch in ",;") or to.count("@") > 1:
+        raise SelectionError("--to: give exactly one e-mail address (the patient's), "
+                             "not a list")
+    if ("@" not in to or to.startswith("@") or to.endswith("@")
+            or any(ch.isspace() or not ch.isprintable() or ch in '<>()[]"\\' for ch in to)):
         raise SelectionError(f"--to: {to!r} is not an e-mail address")
 
 

@@ -12,10 +12,12 @@ from pathlib import Path
 
 from . import __version__
 from .output import write_atomic
+from .reading import Unreadable, read_regular, sha256_file, update_digest
 from .resources import data_dir
 
 MANIFEST_JSON = "manifest.json"
 MANIFEST_CSV = "manifest.csv"
+MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 
 
 @dataclass
@@ -39,10 +41,10 @@ class Row:
 def load_manifest(out_dir: Path) -> dict[str, Row]:
     """Return the rows of an earlier run keyed by path (empty when there is none or it is bad)."""
     try:
-        data = json.loads((out_dir / MANIFEST_JSON).read_text(encoding="utf-8"))
+        data = json.loads(read_regular(out_dir / MANIFEST_JSON, MAX_MANIFEST_BYTES).decode("utf-8"))
         names = {f.name for f in fields(Row)}
         rows = [Row(**{k: v for k, v in item.items() if k in names}) for item in data["jobs"]]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (Unreadable, OSError, ValueError, KeyError, TypeError, RecursionError):
         return {}
     return {row.path: row for row in rows if row.path}
 
@@ -61,19 +63,25 @@ def save_manifest(out_dir: Path, rows: list[Row]) -> None:
 
 
 def file_sha256(path: Path) -> str:
-    """Return the sha256 of a file, or '' if it cannot be read."""
+    """Return the sha256 of a file (streamed), or '' if it cannot be read."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return sha256_file(path)
+    except (Unreadable, OSError):
         return ""
 
 
 @cache
 def _tree_digest(root: Path) -> str:
+    """Hash every regular file under `root`, streamed: a stray 600 MB file costs time, not memory."""
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*")
                        if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        try:
+            update_digest(digest, path)
+        except Unreadable as err:  # vanished or replaced by a pipe since the listing
+            digest.update(f"\0{err.reason}".encode())
+        digest.update(b"\0")
     return digest.hexdigest()
 
 

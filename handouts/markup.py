@@ -73,6 +73,10 @@ def _blocks(tokens: list, i: int, ctx: _Ctx, role: str, until: str | None,
             out.append(heading)
             i += 3
         elif tok.type == "paragraph_open":
+            if tokens[i + 1].content.startswith(":::"):  # a box name the parser does not know
+                raise TemplateError(f"{ctx.source}: line {tok.map[0] + 1}: unknown box "
+                                    f"{tokens[i + 1].content.splitlines()[0]!r}; use ::: "
+                                    f"{', ::: '.join(CONTAINERS)}")
             style = "small" if in_refs else ("lead" if role == "lead" else "body")
             out.append(set_node(_para(_inline(tokens[i + 1], ctx), ctx.styles[style]),
                                 ctx.root.child("P")))

@@ -27,8 +27,12 @@ def resolve_output(target: str | None, default_name: str) -> Path | None:
 def write_pdf(path: Path | None, data: bytes) -> None:
     """Write `data` to `path` atomically (or to stdout when path is None)."""
     if path is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        except OSError as err:
+            _silence_stdout()
+            raise OutputError(f"standard output: cannot write ({err.strerror or err})") from err
         return
     write_atomic(path, data)
 
@@ -43,10 +47,36 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a handout is not secret
+        # mkstemp makes 0600; give the mode a plain open() would, so the umask decides (a
+        # handout may carry a patient's name: under umask 077 it stays private).
+        os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, path)
     except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(err, OSError):
             raise OutputError(f"{path}: cannot write ({err.strerror})") from err
         raise
+
+
+def current_umask() -> int:
+    """Return the process umask without changing it (Linux), or by setting and restoring it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -46,16 +47,20 @@ def find_clinics(paths: list[str]) -> list[Path]:
     found: list[Path] = []
     for arg in paths:
         folder = Path(arg)
-        if (folder / CONFIG_NAME).is_file():
+        if _has_config(folder):  # even a pipe or a link: load_clinic says what is wrong with it
             found.append(folder)
             continue
-        subs = sorted(p for p in folder.iterdir() if p.is_dir() and (p / CONFIG_NAME).is_file()) \
+        subs = sorted(p for p in folder.iterdir() if p.is_dir() and _has_config(p)) \
             if folder.is_dir() else []
         if not subs:
             raise SelectionError(f"{folder}: neither a clinic folder (no {CONFIG_NAME}) "
                                  "nor a folder of clinic folders")
         found.extend(subs)
     return list(dict.fromkeys(found))
+
+
+def _has_config(folder: Path) -> bool:
+    return os.path.lexists(folder / CONFIG_NAME)
 
 
 def plan_batch(paths: list[str], date: str, handouts: tuple[str, ...] = (),

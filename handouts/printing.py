@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ def print_pdf(pdf: bytes, title: str, paper: str, printer: str | None, copies: i
         raise DeliveryError("printing needs CUPS, and the `lp` command was not found: install "
                             "CUPS (Debian: apt-get install cups), or write the PDF with "
                             "`handouts generate` and print it yourself")
+    _check_scheduler()
     if printer:
         _check_queue(printer)
     args = [lp, "-n", str(copies), "-t", title, "-o", f"media={MEDIA[paper]}",
@@ -28,10 +30,25 @@ def print_pdf(pdf: bytes, title: str, paper: str, printer: str | None, copies: i
     if printer:
         args += ["-d", printer]
     result = _run(args, pdf)
-    match = re.search(r"request id is (\S+)", result.stdout)
+    match = _JOB_ID.search(result.stdout)
     if result.returncode != 0 or not match:
         raise DeliveryError(_explain(result.stderr or result.stdout, printer))
     return match.group(1)
+
+
+# "request id is front-desk-42 (1 file(s))": the queue name may itself contain hyphens and digits.
+_JOB_ID = re.compile(r"request id is (\S+?-\d+)(?=\s|\(|$)")
+NOT_RUNNING = ("CUPS is not running: start it (e.g. `sudo service cups start`), or write the PDF "
+               "with `handouts generate` and print it yourself")
+
+
+def _check_scheduler() -> None:
+    """Refuse early when the CUPS scheduler is down (lp would blame the printer instead)."""
+    if shutil.which("lpstat") is None:
+        return
+    result = _run(["lpstat", "-r"], None)
+    if "scheduler is running" not in result.stdout:
+        raise DeliveryError(NOT_RUNNING)
 
 
 def _check_queue(printer: str) -> None:
@@ -47,8 +64,11 @@ def _check_queue(printer: str) -> None:
 
 def _run(args: list[str], data: bytes | None) -> subprocess.CompletedProcess:
     """Run a CUPS command; stdout and stderr come back as text."""
+    # LC_ALL=C: the messages we read ("request id is", "disabled") must not be translated.
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "LANGUAGE": ""}
     try:
-        result = subprocess.run(args, input=data, capture_output=True, timeout=60, check=False)
+        result = subprocess.run(args, input=data, capture_output=True, timeout=60, check=False,
+                                env=env)
     except (OSError, subprocess.TimeoutExpired) as err:
         raise DeliveryError(f"{args[0]}: {err}") from err
     result.stdout = result.stdout.decode("utf-8", "replace")
@@ -63,6 +83,6 @@ def _explain(message: str, printer: str | None) -> str:
         return f"printer {printer!r} does not exist: see the printers with `lpstat -p`"
     if "no default destination" in lower:
         return "no default printer is set: name one with --printer (see `lpstat -p`)"
-    if "connect" in lower or "scheduler is not running" in lower:
-        return "the CUPS print service is not running: start it (e.g. `sudo service cups start`)"
+    if "connect" in lower or "scheduler is not running" in lower or "not responding" in lower:
+        return NOT_RUNNING
     return f"lp: {text or 'printing failed'}"

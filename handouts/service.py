@@ -30,7 +30,7 @@ def generate(job: HandoutJob, output: str | None, password: str | None = None) -
     clinic = load_clinic(job.clinic_dir)
     check_language(clinic, job.lang)  # --lang: only the languages the clinic offers
     data = build_handout(job, clinic)
-    if password:
+    if password is not None:  # an empty password is refused, never silently ignored
         from .postprocess import encrypt
 
         data = encrypt(data, password)

@@ -12,6 +12,7 @@ from typing import Any
 
 from .errors import SelectionError, TemplateError
 from .resources import data_dir
+from .sandbox import MAX_OUTPUT
 
 SUFFIX = ".md.j2"
 _FRONT = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n", re.S)
@@ -53,15 +54,22 @@ def available(clinic_folder: Path | None) -> dict[str, list[str]]:
     return {h: sorted(langs, key=lambda lang: (lang != "en", lang)) for h, langs in sorted(found.items())}
 
 
+def _root(folder: Path) -> Path:
+    """Return the folder a template file must stay inside: the clinic folder, or the built-ins."""
+    builtin = data_dir("templates")
+    return builtin if folder == builtin else folder.parent
+
+
 @cache
 def _environment(dirs: tuple[Path, ...]) -> Any:
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2 import StrictUndefined
 
-    loader = ChoiceLoader([FileSystemLoader(str(d)) for d in dirs])
-    return SandboxedEnvironment(loader=loader, undefined=StrictUndefined, finalize=escape_markdown,
-                                autoescape=False, keep_trailing_newline=True,
-                                trim_blocks=False, lstrip_blocks=False)
+    from .sandbox import ClinicLoader, LimitedEnvironment
+
+    loader = ClinicLoader([(d, _root(d)) for d in dirs])
+    return LimitedEnvironment(loader=loader, undefined=StrictUndefined, finalize=escape_markdown,
+                              autoescape=False, keep_trailing_newline=True,
+                              trim_blocks=False, lstrip_blocks=False)
 
 
 def select_template(clinic_folder: Path | None, handout: str, lang: str) -> str:
@@ -83,15 +91,24 @@ def render_handout(clinic_folder: Path | None, name: str, context: dict) -> Rend
 
     env = _environment(tuple(template_dirs(clinic_folder)))
     try:
-        template = env.get_template(name)
-        text = template.render(context)
+        with env.limits():
+            template = env.get_template(name)
+            text = template.render(context)
     except TemplateSyntaxError as err:
         raise TemplateError(f"{err.filename or name}: line {err.lineno}: {err.message}") from err
     except (JinjaError, SecurityError) as err:
         raise TemplateError(f"{_where(err, name)}: {err}") from err
     except UnicodeDecodeError as err:
         raise TemplateError(f"{name}: is not UTF-8 text (byte {err.start})") from err
+    except RecursionError:
+        raise TemplateError(f"{_file(env, name)}: a macro or include calls itself too "
+                            "deeply") from None
+    except MemoryError:
+        raise TemplateError(f"{_file(env, name)}: rendering needs too much memory") from None
     source = env.get_template(name).filename or name
+    if len(text) > MAX_OUTPUT:
+        raise TemplateError(f"{source}: the filled-in handout is {len(text):,} characters long; "
+                            f"at most {MAX_OUTPUT:,} (a handout is one or two pages)")
     match = _FRONT.match(text)
     if not match:
         raise TemplateError(f"{source}: line 1: front matter (+++ … +++) is missing")
@@ -100,6 +117,14 @@ def render_handout(clinic_folder: Path | None, name: str, context: dict) -> Rend
     except tomllib.TOMLDecodeError as err:
         raise TemplateError(f"{source}: front matter: {err}") from err
     return RenderedHandout(meta, text[match.end():], source)
+
+
+def _file(env: Any, name: str) -> str:
+    """Return the file of template `name`, or its name if it cannot be loaded."""
+    try:
+        return env.get_template(name).filename or name
+    except Exception:  # noqa: BLE001 - only used to word an error that is already being raised
+        return name
 
 
 def _where(err: Exception, name: str) -> str:
@@ -176,7 +201,7 @@ def read_front_matter(clinic_folder: Path | None, handout: str, lang: str) -> tu
         path = root / handout / f"{lang}{SUFFIX}"
         if path.is_file():
             try:
-                match = _FRONT.match(path.read_text(encoding="utf-8"))
+                match = _FRONT.match(_read_template(path, _root(root)))
             except UnicodeDecodeError as err:
                 raise TemplateError(f"{path}: is not UTF-8 text (byte {err.start})") from err
             try:
@@ -184,6 +209,19 @@ def read_front_matter(clinic_folder: Path | None, handout: str, lang: str) -> tu
             except tomllib.TOMLDecodeError as err:
                 raise TemplateError(f"{path}: front matter: {err}") from err
     raise SelectionError(f"handout {handout!r} has no language {lang!r}")
+
+
+def _read_template(path: Path, root: Path) -> str:
+    """Read a template file that resolves inside `root` (a link elsewhere is refused)."""
+    from .reading import Unreadable, read_regular
+    from .sandbox import MAX_TEMPLATE_BYTES
+
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise TemplateError(f"{path}: is a link to a file outside the clinic folder")
+    try:
+        return read_regular(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+    except Unreadable as err:
+        raise TemplateError(f"{path}: {err.reason}") from None
 
 
 def template_status(clinic_folder: Path | None, handout: str, lang: str) -> str:

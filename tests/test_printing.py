@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -12,30 +11,30 @@ import pytest
 
 from handouts.cli import main
 
+import private_cups
 from conftest import DATE, EXAMPLES
 
 PRINTER = "handouts-test"
 REQUIRED = os.environ.get("HANDOUTS_REQUIRE_CUPS") == "1"  # set by .ci/run: never skip there
-HAVE_CUPS = shutil.which("lpadmin") is not None and Path("/usr/lib/cups/backend/cups-pdf").exists()
-needs_cups = pytest.mark.skipif(not HAVE_CUPS and not REQUIRED,
-                                reason="CUPS with cups-pdf is not installed (./dev test installs it as root)")
+WHY_NOT = private_cups.unavailable()
+needs_cups = pytest.mark.skipif(WHY_NOT is not None and not REQUIRED, reason=str(WHY_NOT))
 
 
 @pytest.fixture(scope="session")
 def cups_printer() -> Path:
-    """Start cupsd if needed, add the cups-pdf queue, and return where it writes PDFs."""
-    assert HAVE_CUPS, "CUPS and printer-driver-cups-pdf must be installed"
-    if "is running" not in subprocess.run(["lpstat", "-r"], capture_output=True, text=True).stdout:
-        subprocess.run(["cupsd"], check=True)
-        for _ in range(50):
-            if "is running" in subprocess.run(["lpstat", "-r"], capture_output=True, text=True).stdout:
-                break
-            time.sleep(0.1)
-    subprocess.run(["lpadmin", "-p", PRINTER, "-E", "-v", "cups-pdf:/",
-                    "-m", "lsb/usr/cups-pdf/CUPS-PDF_opt.ppd"], check=True, capture_output=True)
-    subprocess.run(["cupsenable", PRINTER], check=True)
-    subprocess.run(["cupsaccept", PRINTER], check=True)
-    return Path.home() / "PDF"
+    """A private CUPS scheduler (temporary ServerRoot and socket) with a cups-pdf queue; CUPS_SERVER
+    points at it for the session. Return where cups-pdf writes the PDFs it prints."""
+    assert WHY_NOT is None, WHY_NOT
+    saved = os.environ.get("CUPS_SERVER")
+    with private_cups.private_cups(PRINTER) as (server, pdf_dir):
+        os.environ["CUPS_SERVER"] = server
+        try:
+            yield pdf_dir
+        finally:
+            if saved is None:
+                os.environ.pop("CUPS_SERVER", None)
+            else:
+                os.environ["CUPS_SERVER"] = saved
 
 
 def wait_for_output(folder: Path, job_id: str) -> Path:
