@@ -135,8 +135,7 @@ def band_room(page: Any) -> tuple[float, float]:
     width = PAGE_SIZES[page.paper][0]
     x = MARGIN
     if page.logo is not None:
-        logo = page.clinic.logo
-        x += furniture.logo_box(logo.width, logo.height, page.clinic.source)[0] + 8 + 14
+        x += logo_size(page)[0] + 8 + 14
     right = width - MARGIN - (QR_TILE + 12 if page.clinic.booking_url else 0)
     return x, right - x
 
@@ -233,13 +232,21 @@ def _qr(canv: Any, page: Any, x: float, y: float, booking: Node | None) -> None:
                              f"Book online: {url}", print_flag=True)
 
 
+def logo_size(page: Any) -> tuple[float, float]:
+    """The logo's drawn size: its pixel size as shown (after EXIF rotation) fitted to the band."""
+    width, height = page.clinic.logo.width, page.clinic.logo.height
+    shown_w, shown_h = page.logo.getSize()
+    if (shown_w > shown_h) != (width > height) and shown_w != shown_h:
+        width, height = height, width  # the file's EXIF orientation turns it a quarter
+    return furniture.logo_box(width, height, page.clinic.source)
+
+
 def _draw_logo(canv: Any, page: Any, x: float, y: float, root: Node | None) -> float:
     """Draw the logo on a white tile in the band; return the tile's right edge."""
     from reportlab.lib.colors import white
 
     box = furniture.LOGO_BOX
-    logo = page.clinic.logo
-    w, h = furniture.logo_box(logo.width, logo.height, page.clinic.source)
+    w, h = logo_size(page)
     with artifact(canv):
         canv.setFillColor(white)
         canv.roundRect(x, y, w + 8, box, 4, stroke=0, fill=1)

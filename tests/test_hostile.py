@@ -410,12 +410,12 @@ def test_exif_orientation_is_applied(tmp_path) -> None:
     from handouts.logo import logo_reader
 
     folder = clinic(tmp_path, "cedar-lane-wellness")
-    img = Image.new("RGB", (300, 100), (200, 30, 30))
+    img = Image.new("RGB", (300, 200), (200, 30, 30))
     exif = Image.Exif()
     exif[0x0112] = 6  # stored sideways: turn 90° clockwise to display
     img.save(folder / "logo.jpg", "JPEG", exif=exif.tobytes())
     clinic_ = load_clinic(folder)
-    assert (clinic_.logo.width, clinic_.logo.height) == (100, 300)
+    assert (clinic_.logo.width, clinic_.logo.height) == (200, 300)
     width, height = logo_reader(clinic_.logo).getSize()
     assert height > width  # drawn upright: tall, as the camera meant it
     result = CliRunner().invoke(main, generate(folder, tmp_path))

@@ -126,7 +126,7 @@ def test_batch_out_on_a_file_is_one_line(runner, tmp_path) -> None:
     result = runner.invoke(main, ["batch", str(EXAMPLES / "harbour-physio"), "--out", str(target)])
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
-        f"Error: --out {target}: is a file, not a folder; choose a folder for the batch"]
+        f"Error: --out {target}: is a file, not a folder"]
 
 
 def test_check_lays_out_each_practitioner_version(runner, make_clinic) -> None:

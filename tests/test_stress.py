@@ -87,7 +87,7 @@ def test_long_names_and_eight_credentials_keep_the_page_rules(tmp_path: Path, la
     page, which then holds the end of the practitioner section with the references, never the
     references alone, and no heading ends a page. (Two pages with eight credentials would need
     about 75 pt less text: see the README, "Page balance".)"""
-    people = person("anne-marie", "Anne-Marie O'Neil-Sandhu Nguyễn 陳小明", EIGHT)
+    people = person("anne-marie", "Anne-Marie O'Neil-Sandhu Nguyễn 陳大文", EIGHT)
     folder = make(tmp_path, clinic_toml(name=LONG_NAME, people=people))
     pdf, trace = render(folder, practitioner="anne-marie", lang=lang, paper=paper,
                         patient="Sandhu-Grewal ਸੰਧੂ-ਗਰੇਵਾਲ")

@@ -86,7 +86,7 @@ def test_review_table_switches_the_draft_notice_off(runner, make_clinic, tmp_pat
 
     from handouts.cli import main
 
-    folder = make_clinic()
+    folder = make_clinic(replace={"paper = \"letter\"": "paper = \"letter\"\nlanguages = [\"en\", \"fr\"]"})
     own = folder / "templates" / "ims-vs-acupuncture"
     own.mkdir(parents=True)
     (own / "fr.md.j2").write_text(_fr_with(top, table), encoding="utf-8")
