@@ -28,7 +28,7 @@ LANGUAGES = {
                 "WenQuanYi"),
     # Shaped Gurmukhi, with the i-sign (ਿ) drawn before its letter and stacked signs (ੀਂ): the
     # text layer still reads in logical order (/ActualText), so any phrase can be checked.
-    "pa": (["ਗਰਭਵਤੀ ਹੋ ਜਾਂ ਹੋ ਸਕਦੇ ਹੋ", "ਸਫ਼ਾ 1 / 2", "ਤੁਰੰਤ", "ਤਿੰਨ", "ਨਹੀਂ", "ਸਿਖਲਾਈ"],
+    "pa": (["ਗਰਭਵਤੀ ਹੋ ਜਾਂ ਹੋ ਸਕਦੇ ਹੋ", "ਸਫ਼ਾ 1 / 2", "ਤੁਰੰਤ", "ਤਿੰਨ", "ਨਹੀਂ", "ਰੈਗੂਲੇਟਰੀ ਕਾਲਜ"],
            "NotoSansGurmukhi"),
 }
 CLINICS = {"harbour-physio": ("Harbourview Physiotherapy (sample clinic)", "Sam Taylor"),

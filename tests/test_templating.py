@@ -69,8 +69,7 @@ def _fr_with(top: str, table: str = "") -> str:
     return source.replace("\n[labels]\n", f"\n{table.replace('{version}', version)}\n[labels]\n", 1)
 
 
-REVIEWED = ('translation = "reviewed"\n'
-            'translation_notes = [{term = "collapsed lung", chosen = "pneumothorax", why = "the medical word"}]')
+REVIEWED = 'translation = "reviewed"'  # the French file's own [[translation_notes]] stay
 REVIEW = ('[review]\nreviewer = "A. Reviewer"\nrole = "Physiotherapist, French mother tongue"\n'
           'date = 2026-11-20\nversion = "{version}"\n')
 
@@ -86,7 +85,7 @@ def test_review_table_switches_the_draft_notice_off(runner, make_clinic, tmp_pat
 
     from handouts.cli import main
 
-    folder = make_clinic(replace={"paper = \"letter\"": "paper = \"letter\"\nlanguages = [\"en\", \"fr\"]"})
+    folder = make_clinic(replace={'paper = "letter"': 'paper = "letter"\nlanguages = ["en", "fr"]'})
     own = folder / "templates" / "ims-vs-acupuncture"
     own.mkdir(parents=True)
     (own / "fr.md.j2").write_text(_fr_with(top, table), encoding="utf-8")
