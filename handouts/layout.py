@@ -124,6 +124,16 @@ def _canvas_class() -> type:
             self._tagger, self._info = tagger, info
             page_hook(self._doc)
 
+        def linkURL(self, url: str, rect: tuple, relative: int = 0, *args: Any,  # noqa: N802
+                    kind: str = "URI", **kwargs: Any) -> None:
+            """A link in a paragraph becomes a tagged Link of the element being drawn."""
+            tagger = self._tagger
+            if kind != "URI" or not tagger.open:
+                return Canvas.linkURL(self, url, rect, relative, *args, kind=kind, **kwargs)
+            rect = self._absRect(rect, relative)
+            tagger.add_link(self, tagger.open[-1].child("Link"), url, rect, url, print_flag=True)
+            return None
+
         def showPage(self) -> None:  # noqa: N802 - ReportLab API
             self._pages.append(dict(self.__dict__))
             self._tagger.page += 1

@@ -7,7 +7,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from .errors import TemplateError
-from .fonts import FontChain, embolden
+from .fonts import FontChain, embolden, escape
 from .memo import paragraph
 from .styles import Palette, table_style
 from .tagging import Node, set_node
@@ -284,7 +284,7 @@ def _inline(tok: Any, ctx: _Ctx, skip: int = 0) -> str:
             out.append("<br/>")
         elif kind == "link_open":
             href = child.attrs.get("href", "").replace('"', "%22")
-            out.append(f'<a href="{ctx.chain.to_markup(href)}" color="{ctx.palette.text}">')
+            out.append(f'<a href="{escape(href)}" color="{ctx.palette.text}">')
         elif kind == "link_close":
             out.append("</a>")
         else:

@@ -32,6 +32,13 @@ class Node:
     def __repr__(self) -> str:
         return f"Node({self.tag})"
 
+    # ReportLab deep-copies flowables to try a split; a copy must stay the same element.
+    def __copy__(self) -> Node:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> Node:
+        return self
+
 
 def node_of(flowable: Any) -> Node | None:
     return getattr(flowable, "_node", None)
@@ -52,6 +59,7 @@ class Tagger:
         self.mcids: dict[int, list[Node]] = {}
         self.annots: list[tuple[str, Node]] = []
         self.depth = 0          # open tagged sequences: content inside them is not an artifact
+        self.open: list[Node] = []  # the nodes of the open tagged sequences, innermost last
         self.suspended = 0      # > 0 while drawing furniture that is wholly an artifact
 
     def place(self, node: Node) -> None:
@@ -72,10 +80,12 @@ class Tagger:
         node.kids.append(("mcid", self.page, mcid))
         canv._code.append(f"/{_mc_tag(node.tag)} <</MCID {mcid}{extra}>> BDC")
         self.depth += 1
+        self.open.append(node)
 
     def end(self, canv: Any) -> None:
         canv._code.append("EMC")
         self.depth -= 1
+        self.open.pop()
 
     def add_link(self, canv: Any, node: Node, url: str, rect: tuple, contents: str,
                  print_flag: bool) -> None:
