@@ -79,8 +79,23 @@ def _merge(pdf: bytes, data: bytes, name: str, source: object) -> bytes:
     for key in ("/Annots", "/AA"):  # links, JavaScript and other actions never reach the handout
         if key in background:
             del background[key]
-    first.merge_page(background, over=False)
+    first.merge_page(_as_artifact(background), over=False)
     return _write(writer)
+
+
+def _as_artifact(page: object) -> object:
+    """Return the letterhead page with its drawing marked as an artifact (the tagged handout
+    reads its own text, not the letterhead's)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ContentStream, NameObject
+
+    writer = PdfWriter()
+    copy = writer.add_page(page)
+    content = ContentStream(copy.get_contents(), writer)
+    content.operations.insert(0, ([NameObject("/Artifact")], b"BMC"))
+    content.operations.append(([], b"EMC"))
+    copy.replace_contents(content)
+    return copy
 
 
 def encrypt(pdf: bytes, password: str) -> bytes:

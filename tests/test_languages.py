@@ -16,13 +16,13 @@ from conftest import DATE, EXAMPLES, pdf_fonts, pdf_text, squash
 # language → (phrases of its own that must be in the PDF, font family that must be embedded)
 LANGUAGES = {
     "en": (["Tell us first if you", "Page 1 of 2", "Get urgent care"], "AtkinsonHyperlegible"),
-    "fr": (["Dites-nous d'abord si vous", "Page 1 de 2", "Obtenez des soins urgents",
+    "fr": (["Dites-nous d'abord si vous", "Page 1 de 2", "Appelez le 911 ou allez à l'urgence",
             "Cette traduction est une ébauche"], "AtkinsonHyperlegible"),
-    "es": (["Díganos antes si usted", "Página 1 de 2", "Busque atención urgente",
+    "es": (["Díganos antes si usted", "Página 1 de 2", "Llame al 911 o vaya a urgencias",
             "Esta traducción es un borrador"], "AtkinsonHyperlegible"),
-    "vi": (["Hãy cho chúng tôi biết trước", "Trang 1/2", "Đi cấp cứu ngay",
+    "vi": (["Hãy cho chúng tôi biết trước", "Trang 1/2", "Đi cấp cứu",
             "Bản dịch này là bản nháp"], "NotoSans"),
-    "zh-Hant": (["如有以下情況，請先告訴我們", "第 1 頁，共 2 頁", "立即求醫", "本譯文為草稿"],
+    "zh-Hant": (["如有以下情況，請先告訴我們", "第 1 頁，共 2 頁", "立即就醫", "本譯文為草稿"],
                 "WenQuanYi"),
     "zh-Hans": (["如有以下情况，请先告诉我们", "第 1 页，共 2 页", "立即就医", "本译文为草稿"],
                 "WenQuanYi"),
