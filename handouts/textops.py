@@ -22,6 +22,21 @@ def add_stroked_bold(font_name: str) -> None:
     _STROKED[font_name] = STROKE
 
 
+# The language a font's script is read in, when it differs from the handout's (a Chinese name in
+# an English handout is read as Chinese; a Latin name in a Chinese one as English).
+_FONT_LANG = {"WenQuanYi": "zh", "NotoSansGurmukhi": "pa"}
+
+
+def span_lang(font_name: str, doc_lang: str) -> str | None:
+    """Return the /Lang of text set in `font_name` inside a `doc_lang` handout, if it differs."""
+    script = _FONT_LANG.get(font_name.removesuffix("-Bold"), "latin")
+    base = doc_lang.split("-")[0]
+    doc_script = base if base in _FONT_LANG.values() else "latin"
+    if script == doc_script:
+        return None
+    return "en" if script == "latin" else script
+
+
 def _utf16_hex(text: str) -> str:
     return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
@@ -53,11 +68,19 @@ def install() -> None:
 
     def format_text(self: Any, text: str) -> str:
         code = original(self, text)
+        props = []
+        tagger = getattr(self._canvas, "_tagger", None)
+        if tagger is not None and tagger.depth and not tagger.suspended and code:
+            lang = span_lang(self._fontname or "", tagger.lang)
+            if lang:
+                props.append(f"/Lang ({lang})")
         pieces = getattr(text, "__pieces__", None)
         if pieces is not None:
             actual = "".join(pieces)
             if actual != str(text):
-                code = f"/Span <</ActualText {_utf16_hex(actual)}>> BDC {code} EMC"
+                props.append(f"/ActualText {_utf16_hex(actual)}")
+        if props:
+            code = f"/Span <<{' '.join(props)}>> BDC {code} EMC"
         stroke = _STROKED.get(self._fontname)
         if stroke and code:
             # The stroke takes the text colour; line width and stroke colour are put back after,
@@ -70,3 +93,14 @@ def install() -> None:
         return code
 
     textobject.PDFTextObject._formatText = format_text
+    line_out = textobject.PDFTextObject._textOut
+
+    def text_out(self: Any, text: str, TStar: int = 0) -> None:  # noqa: N803
+        # A wrapped line ends where a space was: keep that space (invisible), so text read from
+        # the structure or copied runs the last word of one line and the first of the next
+        # apart. Not after CJK, which has no spaces between words.
+        if TStar and text and not str(text).endswith(" ") and ord(str(text)[-1]) < 0x2E80:
+            text = text + " "
+        line_out(self, text, TStar)
+
+    textobject.PDFTextObject._textOut = text_out
