@@ -46,13 +46,14 @@ class Progress:
 def run_batch(paths: list[str], out_dir: str, date: str, jobs: int | None = None,
               handouts: tuple[str, ...] = (), langs: tuple[str, ...] = (),
               papers: tuple[str, ...] = (), force: bool = False,
-              progress: Progress | None = None) -> Summary:
+              progress: Progress | None = None, editions: tuple[str, ...] = (),
+              archive: bool = False) -> Summary:
     """Build every handout of every clinic under `paths` into `out_dir`."""
     progress = progress or Progress()
     out = Path(out_dir)
     with StopRequest() as stop:  # from here on, Ctrl-C and SIGTERM are handled at safe points
         check_out_dir(out)
-        plan = plan_batch(paths, date, handouts, langs, papers)
+        plan = plan_batch(paths, date, handouts, langs, papers, editions, archive)
         return _run(plan, out, jobs, force, progress, stop)
 
 

@@ -12,6 +12,7 @@ from typing import Any, Callable
 import click
 
 from . import __version__
+from .editions import EDITIONS
 from .errors import HandoutError
 
 
@@ -102,6 +103,9 @@ def selection_options(func: Callable) -> Callable:
                      help="Patient name printed in the 'Prepared for' box (page only)."),
         click.option("--date", callback=_date, metavar="YYYY-MM-DD",
                      help="Date printed and stored in the PDF (default: today)."),
+        click.option("--edition", type=click.Choice(EDITIONS), default="standard",
+                     show_default=True,
+                     help="large-print: 18 pt, one column, as many pages as it needs."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -135,8 +139,10 @@ def main(ctx: click.Context, debug: bool) -> None:
                    "(default: ./<clinic>-<handout>-<practitioner|clinic>-<lang>-<paper>.pdf).")
 @click.option("--password", envvar="HANDOUTS_PDF_PASSWORD", metavar="TEXT",
               help="Encrypt the PDF with AES-256 (or set HANDOUTS_PDF_PASSWORD).")
+@click.option("--archive", is_flag=True,
+              help="PDF/A-2b for the archive (also PDF/UA-1; cannot be encrypted).")
 @reports_errors
-def generate(output: str | None, password: str | None, **selection: Any) -> None:
+def generate(output: str | None, password: str | None, archive: bool, **selection: Any) -> None:
     """Write one handout PDF.
 
     \b
@@ -145,16 +151,18 @@ def generate(output: str | None, password: str | None, **selection: Any) -> None
       handouts generate --clinic examples/clinics/harbour-physio --practitioner sam-taylor \\
           --for "Alex Doe" -o handout.pdf
       handouts generate --clinic examples/clinics/harbour-physio --paper a4 -o - | lp
+      handouts generate --clinic examples/clinics/harbour-physio --edition large-print
+      handouts generate --clinic examples/clinics/harbour-physio --archive -o archive/
     """
     from .jobs import HandoutJob
     from .service import generate as run
 
-    written = run(HandoutJob(**selection), output, password)
+    written = run(HandoutJob(**selection, archive=archive), output, password)
     for line in written.warnings:
         click.echo(f"Warning: {line}", err=True)
     if written.path is not None:
         click.echo(f"Wrote {written.path} ({written.size // 1024} KB)", err=True)
-    if written.pages > 2:
+    if written.pages > 2 and selection.get("edition") == "standard":
         why = ("it names every practitioner; --practitioner ID gives a two-page version"
                if not selection.get("practitioner") else "shorten the practitioner's credentials")
         click.echo(f"Note: this handout runs to {written.pages} pages ({why})", err=True)
@@ -187,21 +195,25 @@ def list_(clinic_dir: str) -> None:
 @click.option("--paper", "papers", multiple=True, type=click.Choice(["letter", "a4"]),
               help="These paper sizes (default: each clinic's own).")
 @click.option("--date", callback=_date, metavar="YYYY-MM-DD", help="Date stored in the PDFs.")
+@click.option("--edition", "editions", multiple=True, type=click.Choice(EDITIONS),
+              help="These editions (default: standard; repeatable).")
+@click.option("--archive", is_flag=True, help="PDF/A-2b files for the archive (also PDF/UA-1).")
 @click.option("--force", is_flag=True, help="Rebuild everything, even unchanged handouts.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
 @reports_errors
 def batch(clinics: tuple[str, ...], out_dir: str, jobs: int | None, handouts: tuple[str, ...],
-          langs: tuple[str, ...], papers: tuple[str, ...], date: str, force: bool,
-          quiet: bool) -> None:
+          langs: tuple[str, ...], papers: tuple[str, ...], date: str, editions: tuple[str, ...],
+          archive: bool, force: bool, quiet: bool) -> None:
     """Build every handout of one or more clinics (a clinic folder or a folder of them).
 
     \b
-    Output: DIR/<clinic>/<handout>/<lang>/<practitioner|clinic>-<paper>.pdf,
+    Output: DIR/<clinic>/<handout>/<lang>/<practitioner|clinic>-<paper>[-large-print].pdf,
     plus DIR/manifest.json and DIR/manifest.csv. Unchanged handouts are skipped.
     \b
     Examples:
       handouts batch examples/clinics --out out
       handouts batch clinics/ --out build --lang en --paper letter --paper a4 --jobs 2
+      handouts batch clinics/ --out archive --edition standard --edition large-print --archive
     """
     from .batch import run_batch
     from .progress import make_progress, print_summary
@@ -209,7 +221,7 @@ def batch(clinics: tuple[str, ...], out_dir: str, jobs: int | None, handouts: tu
     progress, close = make_progress(quiet)
     try:
         summary = run_batch(list(clinics), out_dir, date, jobs, handouts, langs, papers, force,
-                            progress)
+                            progress, editions, archive)
     finally:
         close()
     print_summary(summary)

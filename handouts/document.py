@@ -14,7 +14,7 @@ from .markup import build_story
 from .memo import memoize_wraps
 from .models import Clinic
 from .postprocess import apply_letterhead
-from .styles import Palette, make_palette, make_styles
+from .styles import Palette, make_large_styles, make_palette, make_styles
 from .tagging import Node
 from .team import group_team, localize
 from .templating import RenderedHandout, render_handout, select_template, translation_status
@@ -59,10 +59,11 @@ def compose_traced(clinic: Clinic, job: HandoutJob, creator: str) -> tuple[bytes
                    subject=str(text.meta.get("subject", "")),
                    keywords=", ".join(text.meta.get("keywords", [])), lang=job.lang,
                    date=f"D:{date:%Y%m%d}000000+00'00'", creator=creator)
-    limit = int(text.meta.get("max_pages", MAX_PAGES))
+    large = job.edition == "large-print"
+    limit = 99 if large else int(text.meta.get("max_pages", MAX_PAGES))
     best: tuple | None = None
-    for level in FIT_LEVELS:  # a text that runs long is laid out again, tighter
-        styles = make_styles(palette, chain, level)
+    for level in (0,) if large else FIT_LEVELS:  # a text that runs long is laid out again
+        styles = make_large_styles(palette, chain) if large else make_styles(palette, chain, level)
         root = Node("Document", Lang=job.lang)
         story = memoize_wraps(_story(text, job, labels, styles, palette, chain, date, root))
         items = list(story)  # ReportLab empties the list it lays out
@@ -130,11 +131,20 @@ def _story(text: RenderedHandout, job: HandoutJob, labels: dict, styles: dict, p
 
 def _keep_references_with_text(story: list) -> None:
     """Never leave the references alone on a page: the block before their heading goes with
-    them."""
+    them (in large print, where they are one column, the whole list with it)."""
+    from reportlab.platypus import KeepTogether
+
     for i, flowable in enumerate(story):
         if type(flowable).__name__ == "BalancedColumns" and i >= 2 and \
                 getattr(story[i - 1], "is_heading", False):
             story[i - 2].keepWithNext = 1
+            return
+        if getattr(flowable, "is_references", False) and i >= 2 and \
+                getattr(story[i - 1], "is_heading", False):
+            end = i
+            while end < len(story) and getattr(story[end], "is_references", False):
+                end += 1
+            story[i - 2:end + 1] = [KeepTogether(story[i - 2:end + 1])]  # and the version line
             return
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import PAPERS, load_clinic
+from .editions import EDITIONS
 from .errors import SelectionError, problem
 from .models import Clinic, Practitioner
 
@@ -25,6 +26,8 @@ class HandoutJob:
     paper: str | None = None         # None: the clinic's paper size
     date: str = ""                   # YYYY-MM-DD; "" means today
     patient: str | None = None       # printed on the page only, never stored
+    edition: str = "standard"        # one of EDITIONS
+    archive: bool = False            # PDF/A-2b as well as PDF/UA-1 (never encrypted)
 
     def resolved(self, clinic: Clinic) -> HandoutJob:
         """Return the job with the clinic's defaults filled in."""
@@ -37,7 +40,15 @@ def file_name(clinic: Clinic, job: HandoutJob) -> str:
     """Return the default file name, built from ids only (never the patient's name)."""
     job = job.resolved(clinic)
     who = job.practitioner or "clinic"
-    return f"{clinic.id}-{job.handout}-{who}-{job.lang}-{job.paper}.pdf"
+    return f"{clinic.id}-{job.handout}-{who}-{job.lang}-{job.paper}{edition_suffix(job.edition)}.pdf"
+
+
+def edition_suffix(edition: str) -> str:
+    """Return what a file name gets for an edition ("" for the standard one)."""
+    if edition not in EDITIONS:
+        raise SelectionError(f"--edition: unknown edition {edition!r}; choose "
+                             f"{' or '.join(EDITIONS)}")
+    return "" if edition == "standard" else f"-{edition}"
 
 
 def select_practitioners(clinic: Clinic, practitioner_id: str | None) -> list[Practitioner]:

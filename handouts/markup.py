@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -87,18 +87,25 @@ def _blocks(tokens: list, i: int, ctx: _Ctx, role: str, until: str | None,
                 items[0]._content.insert(0, out.pop())  # the heading goes with its check list
             out.extend(items)
         elif tok.type == "table_open":
-            table, i = _table(tokens, i, ctx)
-            out.append(table)
+            if ctx.styles.get("large"):
+                sections, i = _table_as_sections(tokens, i, ctx)
+                out.extend(sections)
+            else:
+                table, i = _table(tokens, i, ctx)
+                out.append(table)
         elif tok.type == "container_figure_open":  # ::: figure <kind>: see illustration.py
             from .illustration import figure_from_tokens
 
-            figure, i = figure_from_tokens(tokens, i, ctx.styles, ctx.palette, ctx.chain, ctx.source)
+            palette = replace(ctx.palette, tint="#FFFFFF") if ctx.styles.get("large") else ctx.palette
+            figure, i = figure_from_tokens(tokens, i, ctx.styles, palette, ctx.chain, ctx.source)
             out.append(set_node(figure, ctx.root.child("Figure", Alt=figure.alt_text)))
         elif tok.type.startswith("container_") and tok.type.endswith("_open"):
             name = tok.type[len("container_"):-len("_open")]
             small = in_refs or name == "references"
             inner, i = _blocks(tokens, i + 1, ctx, name, f"container_{name}_close", small)
-            if name == "references":
+            if ctx.styles.get("large") and name in ("references", "columns"):
+                out.extend(inner)  # large print: one column, read straight down
+            elif name == "references":
                 out.append(_reference_columns(inner, ctx))
             elif name == "columns":
                 out.append(_columns(inner, ctx))
@@ -142,6 +149,7 @@ def _list(tokens: list, i: int, ctx: _Ctx, small: bool) -> tuple[list, int]:
             bullet = f"{number}." if ordered else "•"
             style = ctx.styles["small_item" if small else "item"]
             item = paragraph(_inline(inline, ctx), style, bullet)
+            item.is_references = small
         out.append(set_node(item, group.child("LI")))
         number += 1
         i += 5
@@ -197,6 +205,31 @@ def _table(tokens: list, i: int, ctx: _Ctx) -> tuple[Any, int]:
     return table, i + 1
 
 
+def _table_as_sections(tokens: list, i: int, ctx: _Ctx) -> tuple[list, int]:
+    """Large print: the comparison table as one short section per column (approach): its
+    heading, then "row label: value" for each row. No text on tints, nothing side by side."""
+    rows: list[list[str]] = []
+    while tokens[i].type != "table_close":
+        tok = tokens[i]
+        if tok.type == "tr_open":
+            rows.append([])
+        elif tok.type in ("th_open", "td_open"):
+            rows[-1].append(_inline(tokens[i + 1], ctx))
+            i += 1
+        i += 1
+    head, body = rows[0], rows[1:]
+    out: list = []
+    for col in range(1, len(head)):
+        heading = set_node(_para(head[col], ctx.styles["h3"]), ctx.root.child("H3"))
+        heading.is_heading = True
+        out.append(heading)
+        group = ctx.root.child("L")
+        for row in body:
+            text = f"<b>{embolden(row[0])}</b>: {row[col]}" if row[0] else row[col]
+            out.append(set_node(paragraph(text, ctx.styles["item"], "•"), group.child("LI")))
+    return out, i + 1
+
+
 def _box(name: str, inner: list, ctx: _Ctx) -> Any:
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import Table
@@ -207,6 +240,9 @@ def _box(name: str, inner: list, ctx: _Ctx) -> Any:
         "warning": (pal.warning_tint, pal.warning),
         "note": (pal.tint, pal.tint),
     }[name]
+    if ctx.styles.get("large"):  # large print: no text on a tint; a rule or a frame instead
+        background = "#FFFFFF"
+        border = pal.primary if name == "note" else border
     box = Table([[inner]], colWidths=["100%"], hAlign="LEFT")
     commands = [("BACKGROUND", (0, 0), (-1, -1), HexColor(background)),
                 ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
@@ -215,7 +251,7 @@ def _box(name: str, inner: list, ctx: _Ctx) -> Any:
     if name == "lead":
         commands.append(("LINEBEFORE", (0, 0), (0, -1), 4, HexColor(border)))
     else:
-        commands.append(("BOX", (0, 0), (-1, -1), 1.5 if name == "warning" else 0, HexColor(border)))
+        commands.append(("BOX", (0, 0), (-1, -1), 1.5 if name == "warning" or ctx.styles.get("large") else 0, HexColor(border)))
     box.setStyle(table_style(ctx.chain, commands))
     box.spaceBefore, box.spaceAfter = 4 * ctx.styles["pad"], 6 * ctx.styles["pad"]
     return box
@@ -324,7 +360,8 @@ def _check_item_class() -> type:
         def draw(self) -> None:
             from .tagflow import list_label
 
-            size = self.style.fontSize * 0.85
+            # at least 6 mm (17 pt) in large print, CNIB's size for a box to tick by hand
+            size = self.style.fontSize * (0.95 if self.style.fontSize >= 18 else 0.85)
             y = self.height - self.style.leading + (self.style.leading - size) / 2 - 1
             canv = self.canv
             if not getattr(self, "_split_tail", False):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from itertools import product
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .config import CONFIG_NAME, load_clinic
 from .errors import SelectionError
 from .inspection import check_clinic
-from .jobs import HandoutJob
+from .jobs import HandoutJob, edition_suffix
 from .manifest import clinic_digest, input_hash, tool_digest
 from .models import Clinic
 from .paths import batch_path, collision_key
@@ -64,7 +65,8 @@ def _has_config(folder: Path) -> bool:
 
 
 def plan_batch(paths: list[str], date: str, handouts: tuple[str, ...] = (),
-               langs: tuple[str, ...] = (), papers: tuple[str, ...] = ()) -> Plan:
+               langs: tuple[str, ...] = (), papers: tuple[str, ...] = (),
+               editions: tuple[str, ...] = (), archive: bool = False) -> Plan:
     """Validate every clinic, list every job and refuse two jobs that would share a path."""
     tool = tool_digest()
     jobs: list[PlannedJob] = []
@@ -75,13 +77,15 @@ def plan_batch(paths: list[str], date: str, handouts: tuple[str, ...] = (),
             failed.append((str(folder), report.errors))
             continue
         clinic = report.clinic or load_clinic(folder)
-        jobs.extend(_clinic_jobs(clinic, date, tool, handouts, langs, papers))
+        jobs.extend(_clinic_jobs(clinic, date, tool, handouts, langs, papers,
+                                 editions or ("standard",), archive))
     _refuse_collisions(jobs)
     return Plan(jobs, failed)
 
 
 def _clinic_jobs(clinic: Clinic, date: str, tool: str, handouts: tuple[str, ...],
-                 langs: tuple[str, ...], papers: tuple[str, ...]) -> list[PlannedJob]:
+                 langs: tuple[str, ...], papers: tuple[str, ...], editions: tuple[str, ...],
+                 archive: bool) -> list[PlannedJob]:
     digest = clinic_digest(clinic.folder)
     people: list[str | None] = [None, *(p.id for p in clinic.practitioners if names_needling(p))]
     chosen_handouts = handouts or tuple(available(clinic.folder))
@@ -89,12 +93,13 @@ def _clinic_jobs(clinic: Clinic, date: str, tool: str, handouts: tuple[str, ...]
     out = []
     for handout in chosen_handouts:
         for lang in chosen_langs:
-            for paper in papers or (clinic.paper,):
-                for who in people:
-                    job = HandoutJob(str(clinic.folder), handout, who, lang, paper, date)
-                    key = f"{handout}\0{who}\0{lang}\0{paper}\0{date}"
-                    path = batch_path(clinic.id, handout, lang, who or "clinic", paper)
-                    out.append(PlannedJob(job, clinic.id, path, input_hash(tool, digest, key)))
+            for paper, edition, who in product(papers or (clinic.paper,), editions, people):
+                job = HandoutJob(str(clinic.folder), handout, who, lang, paper, date,
+                                 edition=edition, archive=archive)
+                key = f"{handout}\0{who}\0{lang}\0{paper}\0{date}\0{edition}\0{archive}"
+                path = batch_path(clinic.id, handout, lang, who or "clinic",
+                                  paper + edition_suffix(edition))
+                out.append(PlannedJob(job, clinic.id, path, input_hash(tool, digest, key)))
     return out
 
 

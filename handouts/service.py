@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import load_clinic
+from .errors import SelectionError
 from .jobs import HandoutJob, build_handout, check_language, file_name
 from .layout import count_pages
 from .models import Clinic
@@ -27,6 +28,9 @@ class Written:
 
 def generate(job: HandoutJob, output: str | None, password: str | None = None) -> Written:
     """Build one handout and write it to `output` (file, folder, '-' or None for the default)."""
+    if job.archive and password is not None:
+        raise SelectionError("--archive and --password: a PDF/A file for the archive cannot be "
+                             "encrypted; leave out one of them")
     clinic = load_clinic(job.clinic_dir)
     check_language(clinic, job.lang)  # --lang: only the languages the clinic offers
     data = build_handout(job, clinic)

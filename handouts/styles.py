@@ -133,6 +133,36 @@ def make_styles(palette: Palette, chain: FontChain, level: int = 0) -> dict:
     }
 
 
+LARGE_BODY = 18.0   # CNIB Clear Print, large print: 16–18 pt; leading ≥ 1.4
+LARGE_LEADING = 26.0
+
+
+@cache
+def make_large_styles(palette: Palette, chain: FontChain) -> dict:
+    """Return the styles of the large-print edition: 18 pt body on 26 pt (1.44), bigger
+    headings, one column, references at 14 pt; every size scaled from the standard styles."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    base = make_styles(palette, chain, 0)
+    sizes = {  # role: (size, leading, space after, left indent)
+        "body": (LARGE_BODY, LARGE_LEADING, 9, 0), "title": (30, 36, 10, 0),
+        "h2": (24, 30, 4, 0), "h3": (20, 27, 3, 0), "lead": (20, 28, 0, 0),
+        "item": (LARGE_BODY, LARGE_LEADING, 4, 24), "check": (LARGE_BODY, LARGE_LEADING, 4, 30),
+        "cell": (LARGE_BODY, LARGE_LEADING, 0, 0), "cell_head": (LARGE_BODY, LARGE_LEADING, 0, 0),
+        "notice": (16, 22, 0, 0), "small": (14, 19, 2, 0), "small_item": (14, 19, 2, 22),
+    }
+    out = {"pad": 1.6, "reference_columns": 1, "large": True}
+    for role, (size, leading, after, indent) in sizes.items():
+        style = ParagraphStyle(f"large_{role}", parent=base[role], fontSize=size, leading=leading,
+                               spaceAfter=after)
+        if indent:
+            style.leftIndent, style.bulletIndent = indent, 3 if role != "check" else 1
+        if role == "h2":
+            style.spaceBefore = 10
+        out[role] = style
+    return out
+
+
 def table_style(chain: FontChain, commands: list) -> object:
     """Return a TableStyle whose cell font is ours (ReportLab's default would pull in Helvetica)."""
     from reportlab.platypus import TableStyle
