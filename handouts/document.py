@@ -58,7 +58,7 @@ def compose_traced(clinic: Clinic, job: HandoutJob, creator: str) -> tuple[bytes
     meta = PdfMeta(title=str(text.meta.get("title", "")), author=clinic.name,
                    subject=str(text.meta.get("subject", "")),
                    keywords=", ".join(text.meta.get("keywords", [])), lang=job.lang,
-                   date=f"D:{date:%Y%m%d}000000+00'00'", creator=creator)
+                   date=f"D:{date:%Y%m%d}000000+00'00'", creator=creator, archive=job.archive)
     large = job.edition == "large-print"
     limit = 99 if large else int(text.meta.get("max_pages", MAX_PAGES))
     best: tuple | None = None

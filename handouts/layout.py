@@ -43,6 +43,7 @@ class PdfMeta:
     lang: str
     date: str  # D:YYYYMMDD000000+00'00'
     creator: str
+    archive: bool = False  # PDF/A-2b as well (output intent, pdfaid in XMP)
 
 
 def frame_width(paper: str) -> float:
@@ -84,10 +85,11 @@ def render_pdf(story: list, page: PageInfo, meta: PdfMeta, root: Node,
         doc.afterFlowable = lambda flowable: trace.append((doc.page, block_kind(flowable)))
     label = page.labels["page"]
     date = meta.date[2:6] + "-" + meta.date[6:8] + "-" + meta.date[8:10]
-    info = DocInfo(meta.title, meta.lang, date, meta.creator, meta.author)
+    info = DocInfo(meta.title, meta.lang, date, meta.creator, meta.author, meta.subject,
+                   meta.keywords, meta.archive)
     install_tagging()
     canvasmaker = partial(_canvas_class(), date=meta.date, tagger=Tagger(root, meta.lang),
-                          info=info,
+                          info=info, pdfVersion=(1, 7),
                           number=lambda canv, n, total: decorate.draw_page_number(canv, page, label, n, total))
     try:
         doc.build(story, canvasmaker=canvasmaker)

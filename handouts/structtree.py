@@ -23,7 +23,11 @@ class DocInfo:
     date: str          # YYYY-MM-DD
     creator: str
     author: str
+    subject: str = ""
+    keywords: str = ""
     archive: bool = False  # PDF/A-2b as well as PDF/UA-1
+
+PRODUCER = "ReportLab PDF Library - (opensource)"  # what ReportLab writes in the Info dictionary
 
 
 def _ordered(kids: list) -> list:
@@ -70,6 +74,10 @@ def write_structure(canv: Any, tagger: Tagger, info: DocInfo) -> None:
     catalog.StructTreeRoot = root_ref
     catalog.MarkInfo = PDFDictionary({"Marked": "true"})  # ReportLab writes "true" bare
     catalog.Metadata = doc.Reference(_xmp(info), "XMPMetadata")
+    if info.archive:
+        from .archive import add_output_intent
+
+        add_output_intent(doc)
 
 
 def _kid(kid: Any, refs: dict, doc: Any, one_page: bool) -> Any:
@@ -144,13 +152,15 @@ def _xmp(info: DocInfo) -> Any:
 <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
 <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{_escape(info.title)}</rdf:li></rdf:Alt></dc:title>
 <dc:creator><rdf:Seq><rdf:li>{_escape(info.author)}</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{_escape(info.subject)}</rdf:li></rdf:Alt></dc:description>
 <dc:language><rdf:Bag><rdf:li>{_escape(info.lang)}</rdf:li></rdf:Bag></dc:language>
 <dc:format>application/pdf</dc:format></rdf:Description>
 <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
 <xmp:CreateDate>{stamp}</xmp:CreateDate><xmp:ModifyDate>{stamp}</xmp:ModifyDate>
 <xmp:CreatorTool>{_escape(info.creator)}</xmp:CreatorTool></rdf:Description>
 <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
-<pdf:Producer>ReportLab PDF Library - www.reportlab.com</pdf:Producer></rdf:Description>
+<pdf:Producer>{PRODUCER}</pdf:Producer><pdf:Keywords>{_escape(info.keywords)}</pdf:Keywords>
+</rdf:Description>
 <rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
 <pdfuaid:part>1</pdfuaid:part></rdf:Description>{archive}
 </rdf:RDF></x:xmpmeta>

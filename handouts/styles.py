@@ -154,7 +154,7 @@ def make_large_styles(palette: Palette, chain: FontChain) -> dict:
     out = {"pad": 1.6, "reference_columns": 1, "large": True}
     for role, (size, leading, after, indent) in sizes.items():
         style = ParagraphStyle(f"large_{role}", parent=base[role], fontSize=size, leading=leading,
-                               spaceAfter=after)
+                               spaceAfter=after, bulletFontSize=size)
         if indent:
             style.leftIndent, style.bulletIndent = indent, 3 if role != "check" else 1
         if role == "h2":

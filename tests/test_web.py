@@ -98,7 +98,7 @@ def test_page_offers_the_validated_clinics_and_safe_headers(client) -> None:
     assert names == ["English", "中文（繁體）", "中文（简体）", "ਪੰਜਾਬੀ"]
     assert [lang["name"] for lang in by_id["harbour-physio"]["languages"]] == \
         ["English", "Français", "Español", "Tiếng Việt"]
-    assert [e["id"] for e in data["editions"]] == ["standard"]
+    assert [e["id"] for e in data["editions"]] == ["standard", "large-print"]
     assert any("brand.primary: 'green' is not a colour" in line
                for line in by_id["broken-clinic"]["errors"])
     assert all("/" not in json.dumps(c.get("logo", "")).replace("/logo/", "") for c in

@@ -1,0 +1,93 @@
+"""The large-print edition and the PDF/A-2b archive form: every language, tagged, legible."""
+
+from __future__ import annotations
+
+import collections
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from handouts.cli import main
+from handouts.jobs import HandoutJob, build_handout
+
+from conftest import DATE, EXAMPLES, pdf_fonts
+from glyphcheck import check_pdf
+from structcheck import check_structure
+
+LANGS = {"en": "harbour-physio", "fr": "harbour-physio", "es": "harbour-physio",
+         "vi": "harbour-physio", "zh-Hant": "maple-needle-clinic",
+         "zh-Hans": "maple-needle-clinic", "pa": "maple-needle-clinic"}
+WHO = {"harbour-physio": "sam-taylor", "maple-needle-clinic": "priya-gill"}
+
+
+def _sizes(data: bytes, first: int = 0) -> collections.Counter:
+    """How many text-setting operators use each type size (pages from `first`, 0-based)."""
+    sizes: collections.Counter = collections.Counter()
+    for page in PdfReader(io.BytesIO(data)).pages[first:]:
+        text = page.get_contents().get_data()
+        sizes.update(float(s) for s in re.findall(rb"/F\d+\+\d+ ([\d.]+) Tf", text))
+    return sizes
+
+
+@pytest.mark.parametrize("lang", sorted(LANGS))
+def test_large_print_in_every_language(lang: str) -> None:
+    clinic = LANGS[lang]
+    data = build_handout(HandoutJob(str(EXAMPLES / clinic), practitioner=WHO[clinic], lang=lang,
+                                    date=DATE, edition="large-print"))
+    assert check_structure(data).problems == []
+    report = check_pdf(data)
+    assert report.problems == []
+    sizes = _sizes(data)
+    assert sizes.most_common(1)[0][0] == 18.0           # the body is 18 pt
+    later = _sizes(data, first=1)  # after page 1's band: only the 11 pt running header and the
+    body = [size for size in later if size not in (9.0, 11.0)]  # 9 pt footer are smaller
+    assert min(body) >= 14.0                            # references: 14 pt; nothing smaller
+    tags = [tag for _, tag in check_structure(data).elements]
+    assert "Table" not in tags                          # one short section per approach
+    assert b"BalancedColumns" not in data and len(PdfReader(io.BytesIO(data)).pages) >= 4
+
+
+def test_large_print_file_names_and_batch(runner, tmp_path) -> None:
+    folder = str(EXAMPLES / "harbour-physio")
+    result = runner.invoke(main, ["generate", "--clinic", folder, "--edition", "large-print",
+                                  "--date", DATE, "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "harbour-physio-ims-vs-acupuncture-clinic-en-letter-large-print.pdf").exists()
+    out = tmp_path / "batch"
+    result = runner.invoke(main, ["batch", folder, "--out", str(out), "--lang", "en",
+                                  "--edition", "standard", "--edition", "large-print",
+                                  "--date", DATE, "--jobs", "1", "--quiet"])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (out / "harbour-physio/ims-vs-acupuncture/en").iterdir())
+    assert names == ["clinic-letter-large-print.pdf", "clinic-letter.pdf",
+                     "sam-taylor-letter-large-print.pdf", "sam-taylor-letter.pdf"]
+
+
+def test_archive_is_pdfa_2b_and_pdfua_1(runner, tmp_path) -> None:
+    job = HandoutJob(str(EXAMPLES / "maple-needle-clinic"), practitioner="priya-gill",
+                     lang="zh-Hant", date=DATE, archive=True)
+    data = build_handout(job)
+    assert data == build_handout(job)  # byte-identical
+    assert data.startswith(b"%PDF-1.7")
+    reader = PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"]
+    intent = root["/OutputIntents"][0].get_object()
+    assert intent["/S"] == "/GTS_PDFA1"
+    profile = intent["/DestOutputProfile"].get_object()
+    assert profile["/N"] == 3 and profile.get_data()[36:40] == b"acsp"
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    for entry in ("<pdfaid:part>2</pdfaid:part>", "<pdfaid:conformance>B</pdfaid:conformance>",
+                  "<pdfuaid:part>1</pdfuaid:part>", "ReportLab PDF Library - (opensource)"):
+        assert entry in xmp
+    assert not reader.is_encrypted
+    assert all(embedded for _, embedded in pdf_fonts(data))
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            assert int(annot.get_object()["/F"]) & 4  # printed
+    assert check_structure(data).problems == []
+    result = runner.invoke(main, ["generate", "--clinic", str(EXAMPLES / "harbour-physio"),
+                                  "--archive", "--password", "x", "-o", str(tmp_path / "a.pdf")])
+    assert result.exit_code == 1 and "cannot be encrypted" in result.output
+    assert not (tmp_path / "a.pdf").exists()
