@@ -49,12 +49,16 @@ class _MemoWrap:
 
 def _style_key(style: Any) -> str:
     """Return every value of a paragraph style (not its name): clinics whose styles differ only
-    in colours that these words do not use still differ here, so sharing is only ever exact."""
-    key = style.__dict__.get("_memo_key")
-    if key is None:
+    in colours that these words do not use still differ here, so sharing is only ever exact.
+
+    The key is kept on the style with the style's id: a ParagraphStyle made with `parent=`
+    copies its parent's attributes, and a copied key would make the child (large print, say)
+    share the parent's cached lines."""
+    cached = style.__dict__.get("_memo_key")
+    if cached is None or cached[0] != id(style):
         values = {k: v for k, v in style.__dict__.items() if k not in ("name", "parent", "_memo_key")}
-        key = style._memo_key = repr(sorted(values.items()))
-    return key
+        cached = style._memo_key = (id(style), repr(sorted(values.items())))
+    return cached[1]
 
 
 @cache
