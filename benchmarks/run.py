@@ -50,11 +50,13 @@ def check_typst() -> None:
     try:
         import typst  # noqa: F401
     except ImportError:
-        raise SystemExit('the Typst peer needs the typst package: .venv/bin/pip install -e ".[bench]"')
+        raise SystemExit("the Typst peer needs the typst package: "
+                         '.venv/bin/pip install -e ".[bench]"') from None
 
 
 def measure_all(quick: bool, tmp: Path) -> dict:
-    """Subprocess figures first (a big parent would inflate children's peak RSS), then in-process."""
+    """Subprocess figures first (a big parent would inflate its children's peak RSS, which
+    counts the parent's pages until exec), then the in-process ones."""
     rounds = 3 if quick else 7
     res: dict = {}
     step = lambda what: print(f"… {what}", file=sys.stderr, flush=True)  # noqa: E731
@@ -113,8 +115,17 @@ def report(res: dict) -> None:
     print("(g) same bytes twice: ours in one process "
           f"{res['identical_in_process']}, across processes {res['identical_cold']}; Typst "
           f"{res['identical_in_process_typst']}, {res['identical_cold_typst']}")
-    print("\n(f) scaling, 2 workers   handouts   ours s  parent MB   Typst s  parent MB  ours/Typst")
+    report_details(res)
+
+
+def report_details(res: dict) -> None:
+    """Print scaling, import times and the profile."""
+    print("\n(f) scaling, 2 workers   handouts   ours s  parent MB   Typst s  parent MB  "
+          "ours/Typst")
     for row in res["scaling"]:
+        if "skipped" in row:
+            print(f"{'':24}{row['handouts']:9d}  skipped: {row['skipped']}")
+            continue
         print(f"{'':24}{row['handouts']:9d} {row['ours_s']:8.2f} {row['ours_parent_mb']:10.1f} "
               f"{row['typst_s']:9.2f} {row['typst_parent_mb']:10.1f} {row['ratio']:10.2f}×")
     imp = res["importtime"]

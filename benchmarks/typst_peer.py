@@ -69,7 +69,8 @@ def sample() -> tuple[Peer, str]:
     text = render_text(clinic, job)
     pal = make_palette(clinic.brand.primary, clinic.brand.accent)
     labels = text.meta["labels"]
-    footer = "  ·  ".join([f"{labels['phone']} {clinic.phone}", f"{labels['email']} {clinic.email}",
+    footer = "  ·  ".join([f"{labels['phone']} {clinic.phone}",
+                           f"{labels['email']} {clinic.email}",
                            clinic.website.removeprefix("https://").rstrip("/")])
     version = labels["version"].format(version=text.meta.get("version", ""),
                                        reviewed="November 26, 2026")
@@ -315,7 +316,8 @@ def document(peer: Peer, body: str) -> str:
         "NAME": string(peer.name), "PRIMARY": string(peer.primary), "ACCENT": string(peer.accent),
         "MARK": string(peer.mark), "TINT": string(peer.tint), "TITLE": string(peer.title),
         "LANG": string(peer.lang), "WARNING_TINT": string(peer.warning_tint),
-        "WARNING": string(peer.warning), "BOOKING_SHOWN": string(peer.booking.removeprefix("https://")),
+        "WARNING": string(peer.warning),
+        "BOOKING_SHOWN": string(peer.booking.removeprefix("https://")),
         "BOOKING": string(peer.booking), "ADDRESS": string(", ".join(peer.address)),
         "BOOK_LABEL": esc(peer.labels["book_online"]), "FOOTER": string(peer.footer),
         "PAGE_LABEL": page, "PREPARED": esc(peer.labels["prepared_for"]),
