@@ -191,7 +191,8 @@ def scaling(tmp: Path, main: Path, sizes: list[int], jobs: int) -> list[dict]:
     """(f) batches of growing size: time and the batch parent's peak memory, ours and Typst's."""
     rows: list[dict] = []
     for clinics in sizes:
-        if rows and rows[-1]["ours_s"] * 2 * clinics / rows[-1]["handouts"] > LONGEST_BATCH_S:
+        done = [row for row in rows if "ours_s" in row]
+        if done and done[-1]["ours_s"] * 2 * clinics / done[-1]["handouts"] > LONGEST_BATCH_S:
             rows.append({"handouts": 2 * clinics, "skipped": f"would take over "
                                                             f"{LONGEST_BATCH_S:.0f} s"})
             continue
