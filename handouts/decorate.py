@@ -20,8 +20,10 @@ LINE_STEP = 1.2  # baseline to baseline in the band, as a multiple of the type s
 SEPARATOR = "  ·  "
 
 
-def decorate(canv: Any, page: Any, first: bool) -> None:
-    """Draw the band and footer of one page (page 1's tagged, the rest artifacts)."""
+def decorate(canv: Any, page: Any, first: bool, fitted: tuple | None = None) -> None:
+    """Draw the band and footer of one page (page 1's tagged, the rest artifacts); `fitted` is
+    (footer rows, band lines) worked out once per document by `fit_furniture`."""
+    rows, lines = fitted or fit_furniture(page)
     from reportlab.lib.colors import HexColor
 
     width, height = PAGE_SIZES[page.paper]
@@ -37,15 +39,20 @@ def decorate(canv: Any, page: Any, first: bool) -> None:
                 canv.rect(0, height - band - 4, width, 4, stroke=0, fill=1)
         canv.setFillColor(HexColor(pal.on_primary))
         if first:
-            _first_band(canv, page, width, height)
+            _first_band(canv, page, width, height, lines)
         else:
             with artifact(canv, "Pagination"):
                 room = width - 2 * MARGIN
                 name = furniture.ellipsize(page.chain, page.clinic.name, 11, room, True)
                 furniture.draw_line(canv, page.chain, MARGIN, height - band + 9,
                                     furniture.Line(name, 11, True))
-    _footer(canv, page, width, tag=first)
+    _footer(canv, page, width, rows, tag=first)
     canv.restoreState()
+
+
+def fit_furniture(page: Any) -> tuple[list, list]:
+    """Fit the footer rows and page 1's band lines (a RenderError names what cannot fit)."""
+    return footer_rows(page), band_lines(page, band_room(page)[1])
 
 
 def _root(canv: Any) -> Node | None:
@@ -80,10 +87,9 @@ def footer_rows(page: Any) -> list[list[tuple[str, str]]]:
     return rows
 
 
-def _footer(canv: Any, page: Any, width: float, tag: bool) -> None:
+def _footer(canv: Any, page: Any, width: float, rows: list, tag: bool) -> None:
     from reportlab.lib.colors import HexColor
 
-    rows = footer_rows(page)
     top = BOTTOM + (len(rows) - 1) * furniture.FOOTER_LEADING
     with artifact(canv, "Pagination"):
         canv.setStrokeColor(HexColor(page.palette.primary))
@@ -176,7 +182,7 @@ def band_lines(page: Any, room: float) -> list[tuple[str, furniture.Line]]:
     return lines
 
 
-def _first_band(canv: Any, page: Any, width: float, height: float) -> None:
+def _first_band(canv: Any, page: Any, width: float, height: float, lines: list) -> None:
     """Page 1 band: logo, clinic name and address, booking link and QR code (tagged)."""
     from reportlab.lib.colors import HexColor
 
@@ -184,8 +190,7 @@ def _first_band(canv: Any, page: Any, width: float, height: float) -> None:
     if page.logo is not None:
         _draw_logo(canv, page, MARGIN, height - BAND_FIRST + 12, root)
         canv.setFillColor(HexColor(page.palette.on_primary))
-    x, room = band_room(page)
-    lines = band_lines(page, room)
+    x, _ = band_room(page)
     steps = [line.size * LINE_STEP for _, line in lines]
     y = height - (BAND_FIRST - sum(steps)) / 2 - lines[0][1].size * 0.95
     name = root.child("P") if root is not None else None

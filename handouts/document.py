@@ -61,26 +61,41 @@ def compose_traced(clinic: Clinic, job: HandoutJob, creator: str) -> tuple[bytes
                    date=f"D:{date:%Y%m%d}000000+00'00'", creator=creator, archive=job.archive)
     large = job.edition == "large-print"
     limit = 99 if large else int(text.meta.get("max_pages", MAX_PAGES))
+    levels = (0,) if large else FIT_LEVELS
     best: tuple | None = None
-    for level in (0,) if large else FIT_LEVELS:  # a text that runs long is laid out again
-        styles = make_large_styles(palette, chain) if large else make_styles(palette, chain, level)
-        root = Node("Document", Lang=job.lang)
-        story = memoize_wraps(_story(text, job, labels, styles, palette, chain, date, root))
-        items = list(story)  # ReportLab empties the list it lays out
-        trace: list = []
-        try:
-            pdf = render_pdf(story, page, meta, root, trace)
-        except RenderError as err:
-            raise too_tall(err, items, job.paper, text.source) from err
-        score = (max(count_pages(pdf) - limit, 0), len(page_faults(trace)))
+    for level in levels:  # a text that runs long is laid out again, tighter
+        probe = {"limit": limit} if level != levels[-1] else None
+        pdf, trace, pages = _lay_out(text, job, labels, palette, chain, date, page, meta, level,
+                                     large, probe)
+        score = (max(pages - limit, 0), len(page_faults(trace)))
         if best is None or score < best[0]:
-            best = (score, pdf, trace)
+            best = (score, pdf, trace, level)
         if score == (0, 0):
             break
-    _, pdf, trace = best
+    _, pdf, trace, level = best
+    if not pdf:  # the best was a trial that ran long: write it out after all
+        pdf, trace, _ = _lay_out(text, job, labels, palette, chain, date, page, meta, level,
+                                 large, None)
     if clinic.letterhead is not None:
         pdf = apply_letterhead(pdf, clinic.letterhead, clinic.source)
     return pdf, trace
+
+
+def _lay_out(text: RenderedHandout, job: HandoutJob, labels: dict, palette: Palette,
+             chain: FontChain, date: dt.date, page: PageInfo, meta: PdfMeta, level: int,
+             large: bool, probe: dict | None) -> tuple[bytes, list, int]:
+    """Lay the handout out at one fit level; return its PDF (b"" for a trial that ran past
+    its pages), its layout trace and its page count."""
+    styles = make_large_styles(palette, chain) if large else make_styles(palette, chain, level)
+    root = Node("Document", Lang=job.lang)
+    story = memoize_wraps(_story(text, job, labels, styles, palette, chain, date, root))
+    items = list(story)  # ReportLab empties the list it lays out
+    trace: list = []
+    try:
+        pdf = render_pdf(story, page, meta, root, trace, probe)
+    except RenderError as err:
+        raise too_tall(err, items, job.paper, text.source) from err
+    return pdf, trace, count_pages(pdf) if pdf else probe["pages"]
 
 
 def page_faults(trace: list[tuple[int, str]]) -> list[str]:

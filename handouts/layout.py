@@ -52,9 +52,12 @@ def frame_width(paper: str) -> float:
 
 
 def render_pdf(story: list, page: PageInfo, meta: PdfMeta, root: Node,
-               trace: list | None = None) -> bytes:
+               trace: list | None = None, probe: dict | None = None) -> bytes:
     """Lay out `story` on branded pages and return the PDF bytes; `trace` (if given) receives
-    (page number, kind) for each block drawn, kind being heading, references, small or body."""
+    (page number, kind) for each block drawn, kind being heading, references, small or body.
+
+    With `probe` = {"limit": n}, a layout that runs past n pages is not written out (b"" is
+    returned, and probe["pages"] says how many it took): a trial layout costs no PDF."""
     from reportlab import rl_config
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
     from reportlab.platypus.doctemplate import LayoutError
@@ -63,8 +66,8 @@ def render_pdf(story: list, page: PageInfo, meta: PdfMeta, root: Node,
 
     width, height = PAGE_SIZES[page.paper]
     inner = width - 2 * MARGIN
-    footer = decorate.footer_rows(page)  # a name or address that cannot fit fails here, cleanly
-    decorate.band_lines(page, decorate.band_room(page)[1])
+    fitted = decorate.fit_furniture(page)  # a name or address that cannot fit fails here, cleanly
+    footer = fitted[0]
     bottom = BOTTOM + 22 + (len(footer) - 1) * furniture.FOOTER_LEADING
     first = Frame(MARGIN, bottom, inner, height - BAND_FIRST - 14 - bottom, id="first",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
@@ -77,9 +80,9 @@ def render_pdf(story: list, page: PageInfo, meta: PdfMeta, root: Node,
         invariant=1, pageCompression=1, initialFontName=page.chain.regular,
         leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN)
     doc.addPageTemplates([
-        PageTemplate("first", [first], onPage=lambda c, d: decorate.decorate(c, page, first=True),
+        PageTemplate("first", [first], onPage=lambda c, d: decorate.decorate(c, page, True, fitted),
                      autoNextPageTemplate="later"),
-        PageTemplate("later", [later], onPage=lambda c, d: decorate.decorate(c, page, first=False)),
+        PageTemplate("later", [later], onPage=lambda c, d: decorate.decorate(c, page, False, fitted)),
     ])
     if trace is not None:
         doc.afterFlowable = lambda flowable: trace.append((doc.page, block_kind(flowable)))
@@ -89,7 +92,7 @@ def render_pdf(story: list, page: PageInfo, meta: PdfMeta, root: Node,
                    meta.keywords, meta.archive)
     install_tagging()
     canvasmaker = partial(_canvas_class(), date=meta.date, tagger=Tagger(root, meta.lang),
-                          info=info, pdfVersion=(1, 7),
+                          info=info, pdfVersion=(1, 7), probe=probe,
                           number=lambda canv, n, total: decorate.draw_page_number(canv, page, label, n, total))
     try:
         doc.build(story, canvasmaker=canvasmaker)
@@ -117,8 +120,9 @@ def _canvas_class() -> type:
         """Also tagged: a Tagger follows the pages, and the structure tree is written at save."""
 
         def __init__(self, *args: Any, date: str, number: Any, tagger: Tagger,
-                     info: DocInfo, **kwargs: Any) -> None:
+                     info: DocInfo, probe: dict | None = None, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
+            self._probe = probe
             self.setDateFormatter(lambda *_: date)
             self.setViewerPreference("DisplayDocTitle", "true")  # the title, not the file name
             self._number = number
@@ -143,6 +147,10 @@ def _canvas_class() -> type:
 
         def save(self) -> None:
             total = len(self._pages)
+            if self._probe is not None:
+                self._probe["pages"] = total
+                if total > self._probe["limit"]:
+                    return  # a trial layout that does not fit: nothing to write
             for number, state in enumerate(self._pages, 1):
                 self.__dict__.update(state)
                 with artifact(self, "Pagination"):
