@@ -194,13 +194,3 @@ def check_glyphs(fields: list[tuple[str, str]], source: object, chain: FontChain
                                                  "is not in any bundled font"))
     if problems:
         raise RenderError(*problems)
-
-
-def needs_fresh_process(lang: str) -> bool:
-    """Tell whether a handout in `lang` must be the first shaped document of its process.
-
-    No longer: ReportLab's own shaper numbered unmapped glyphs in the order it met them, so a
-    Punjabi PDF's bytes depended on what the process had drawn before; `shaping.py` gives each
-    such glyph a code fixed by its glyph id, so order does not matter (test_glyphs checks it).
-    """
-    return False

@@ -16,7 +16,6 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any, Callable
 
-from .fonts import needs_fresh_process
 from .layout import count_pages
 from .plan import PlannedJob
 from .stopping import StopRequest
@@ -106,9 +105,6 @@ class _Pool:
 
     def _record(self, worker: _Worker, outcome: Outcome) -> None:
         self.report(outcome)
-        if needs_fresh_process(outcome.planned.job.lang or ""):
-            worker.stop()  # it has exited: shaped jobs leave state behind
-            worker = _Worker(self.ctx, self.out_dir)
         self.idle.append(worker)
 
     def _died(self, worker: _Worker, retry: bool) -> None:
@@ -231,8 +227,6 @@ def _serve(conn: Any, out_dir: str) -> None:
             conn.send((False, "", 0, 0, f"internal error: {type(err).__name__}: {err}"))
         else:
             conn.send((True, hashlib.sha256(pdf).hexdigest(), len(pdf), count_pages(pdf), ""))
-        if needs_fresh_process(planned.job.lang or ""):
-            return  # shaping leaves state behind: the parent starts a fresh worker
 
 
 @lru_cache(maxsize=32)

@@ -182,7 +182,7 @@ def test_generated_text_of_a_batch_pdf(runner, tmp_path) -> None:
 def test_shaped_language_gives_the_same_bytes_in_batch_and_generate(runner, tmp_path) -> None:
     out = tmp_path / "out"
     # Both as commands in new processes: this test process may already have shaped Punjabi text,
-    # and forked workers would inherit that state (see fonts.needs_fresh_process).
+    # and forked workers would inherit that state (once a problem: see shaping.py).
     subprocess.run([sys.executable, "generate.py", "batch", str(EXAMPLES / "maple-needle-clinic"),
                     "--out", str(out), "--lang", "pa", "--jobs", "1", "--date", DATE],
                    cwd=ROOT, check=True, capture_output=True)
