@@ -50,8 +50,9 @@ def notice(text: str, styles: dict, palette: Palette, chain: FontChain) -> Any:
     box = Table([[paragraph(f"<b>{embolden(chain.to_markup(text))}</b>", styles["notice"])]],
                 colWidths=["100%"],
                 hAlign="LEFT")
+    tint = "#FFFFFF" if styles.get("large") else palette.warning_tint  # large print: no tints
     box.setStyle(table_style(chain, [
-        ("BACKGROUND", (0, 0), (-1, -1), HexColor(palette.warning_tint)),
+        ("BACKGROUND", (0, 0), (-1, -1), HexColor(tint)),
         ("LINEBEFORE", (0, 0), (0, -1), 4, HexColor(palette.warning)),
         ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ("LEFTPADDING", (0, 0), (-1, -1), 8),
