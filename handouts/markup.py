@@ -108,6 +108,8 @@ def _blocks(tokens: list, i: int, ctx: _Ctx, role: str, until: str | None,
             elif name == "references":
                 out.append(reference_columns(inner, ctx))
             elif name == "columns":
+                if len(out) >= 2 and getattr(out[-2], "is_heading", False):
+                    out[-1].keepWithNext = 1  # a section's opening sentence goes with its columns
                 out.append(two_columns(inner, ctx))
             else:
                 out.append(make_box(name, inner, ctx))

@@ -176,3 +176,14 @@ def test_punjabi_for_a_hyphenated_name_from_the_command_line(runner, tmp_path: P
                                   "--for", "Sandhu-Grewal", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert_legible(out.read_bytes())
+
+
+@pytest.mark.parametrize("lang", ["en", "pa", "zh-Hant"])
+def test_a_third_page_starts_at_a_section(lang: str) -> None:
+    """A clinic version naming two practitioners needs a third page: it starts with a heading
+    (the practitioners' section moves whole), never in the middle of a section."""
+    pdf, trace = render(EXAMPLES / "maple-needle-clinic", lang=lang, paper="letter")
+    assert count_pages(pdf) == 3
+    first_on_3 = next(kind for page, kind in trace if page == 3)
+    assert first_on_3 == "heading"
+    assert page_faults(trace) == []
