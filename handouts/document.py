@@ -102,6 +102,7 @@ def page_faults(trace: list[tuple[int, str]]) -> list[str]:
     """Return the page-balance rules a layout breaks: a heading ending a page, or a last page
     holding nothing but references and small print."""
     faults = []
+    trace = [(page, kind) for page, kind in trace if kind != "none"]
     for (page, kind), (next_page, _) in zip(trace, trace[1:]):
         if kind == "heading" and next_page != page:
             faults.append(f"a heading ends page {page}")

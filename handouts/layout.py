@@ -102,8 +102,18 @@ def render_pdf(story: list, page: PageInfo, meta: PdfMeta, root: Node,
     return buf.getvalue()
 
 
+_ACTIONS = {"LCActionFlowable", "_FrameBreak", "TAction", "ActionFlowable", "NextPageTemplate",
+            "PageBreak", "FrameBreak", "CondPageBreak", "Spacer", "NullDraw"}
+
+
 def block_kind(flowable: Any) -> str:
-    """Return what a drawn block is, for the page-balance rules."""
+    """Return what a drawn block is, for the page-balance rules (a kept group: its first;
+    "none" for ReportLab's page and frame actions, which draw nothing)."""
+    if type(flowable).__name__ in _ACTIONS:
+        return "none"
+    content = getattr(flowable, "_content", None)
+    if isinstance(content, list) and content and type(flowable).__name__ != "BalancedColumns":
+        return block_kind(content[0])
     if getattr(flowable, "is_heading", False):
         return "heading"
     if type(flowable).__name__ == "BalancedColumns" or getattr(flowable, "is_references", False):
