@@ -148,6 +148,11 @@ def shape_run(text: str, font_name: str) -> Any:
     return _actual_str_class()("".join(glyphs), data, pieces)
 
 
+def advance(shaped: Any, size: float) -> float:
+    """Return the width of a shaped string set at `size`."""
+    return sum(d.x_advance for d in shaped.__shapeData__) * size / 1000
+
+
 def shape_frag_word(word: list, features: Any = None, force: bool = False) -> list:
     """Replacement for ReportLab's `shapeFragWord`: shape each run of a word with its own font.
 
@@ -172,7 +177,7 @@ def shape_frag_word(word: list, features: Any = None, force: bool = False) -> li
             continue
         shaped = shape_run(text, frag.fontName)
         out.append((frag, shaped))
-        width += sum(d.x_advance for d in shaped.__shapeData__) * frag.fontSize / 1000
+        width += advance(shaped, frag.fontSize)
     out[0] = width
     return out
 
@@ -184,4 +189,4 @@ def shape_line(text: str, font_name: str, size: float) -> tuple[Any, float]:
     if not needs_shaping(text):
         return text, stringWidth(text, font_name, size)
     shaped = shape_run(text, font_name)
-    return shaped, sum(d.x_advance for d in shaped.__shapeData__) * size / 1000
+    return shaped, advance(shaped, size)

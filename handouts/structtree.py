@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .fonts import escape  # the same three characters matter in XML
 from .tagging import Node, Tagger
 
 ANNOT_KEYS = 100000  # ParentTree keys of annotations start here (pages use 0, 1, …)
@@ -136,10 +137,6 @@ def page_hook(doc: Any) -> None:
     doc.addPage = add_page
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _xmp(info: DocInfo) -> Any:
     from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream
 
@@ -150,16 +147,16 @@ def _xmp(info: DocInfo) -> Any:
     packet = f'''<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
 <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
-<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{_escape(info.title)}</rdf:li></rdf:Alt></dc:title>
-<dc:creator><rdf:Seq><rdf:li>{_escape(info.author)}</rdf:li></rdf:Seq></dc:creator>
-<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{_escape(info.subject)}</rdf:li></rdf:Alt></dc:description>
-<dc:language><rdf:Bag><rdf:li>{_escape(info.lang)}</rdf:li></rdf:Bag></dc:language>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(info.title)}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>{escape(info.author)}</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(info.subject)}</rdf:li></rdf:Alt></dc:description>
+<dc:language><rdf:Bag><rdf:li>{escape(info.lang)}</rdf:li></rdf:Bag></dc:language>
 <dc:format>application/pdf</dc:format></rdf:Description>
 <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
 <xmp:CreateDate>{stamp}</xmp:CreateDate><xmp:ModifyDate>{stamp}</xmp:ModifyDate>
-<xmp:CreatorTool>{_escape(info.creator)}</xmp:CreatorTool></rdf:Description>
+<xmp:CreatorTool>{escape(info.creator)}</xmp:CreatorTool></rdf:Description>
 <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
-<pdf:Producer>{PRODUCER}</pdf:Producer><pdf:Keywords>{_escape(info.keywords)}</pdf:Keywords>
+<pdf:Producer>{PRODUCER}</pdf:Producer><pdf:Keywords>{escape(info.keywords)}</pdf:Keywords>
 </rdf:Description>
 <rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
 <pdfuaid:part>1</pdfuaid:part></rdf:Description>{archive}

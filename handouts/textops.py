@@ -12,14 +12,14 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-# Font names drawn as stroked bold → stroke width as a fraction of the type size.
-_STROKED: dict[str, float] = {}
+# Font names drawn as stroked bold; the stroke is this fraction of the type size.
+_STROKED: set[str] = set()
 STROKE = 0.045
 
 
 def add_stroked_bold(font_name: str) -> None:
     """Draw text set in `font_name` (an alias of a regular face) as stroked bold."""
-    _STROKED[font_name] = STROKE
+    _STROKED.add(font_name)
 
 
 # The language a font's script is read in, when it differs from the handout's (a Chinese name in
@@ -81,13 +81,12 @@ def install() -> None:
                 props.append(f"/ActualText {_utf16_hex(actual)}")
         if props:
             code = f"/Span <<{' '.join(props)}>> BDC {code} EMC"
-        stroke = _STROKED.get(self._fontname)
-        if stroke and code:
+        if self._fontname in _STROKED and code:
             # The stroke takes the text colour; line width and stroke colour are put back after,
             # since the canvas believes they are unchanged (a table rule drawn next uses them).
             canv = self._canvas
             fill = getattr(self, "_fillColorObj", None) or canv._fillColorObj
-            width = stroke * (self._fontsize or 0)
+            width = STROKE * (self._fontsize or 0)
             code = (f"2 Tr {width:.3f} w {_rgb_op(fill, 'RG')} {code} 0 Tr "
                     f"{canv._lineWidth:.3f} w {_rgb_op(canv._strokeColorObj, 'RG')}")
         return code
