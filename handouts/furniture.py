@@ -122,7 +122,8 @@ def footer_lines(chain: FontChain, items: list[tuple[str, str]], room: float,
             lines.append(text)
     if len(lines) > FOOTER_MAX_LINES:
         raise RenderError(problem(source, "address", "the contact details need more than three "
-                                                     "footer lines at 9 pt; shorten the address"))
+                                                     "footer lines at 9 pt; shorten the address, "
+                                                     "the e-mail address or the website"))
     return [Line(t, MIN_SIZE) for t in lines]
 
 

@@ -187,3 +187,23 @@ def test_a_third_page_starts_at_a_section(lang: str) -> None:
     first_on_3 = next(kind for page, kind in trace if page == 3 and kind != "none")
     assert first_on_3 == "heading"
     assert page_faults(trace) == []
+
+
+def test_contact_details_too_long_for_the_footer_are_a_clean_error(tmp_path: Path, runner) -> None:
+    from handouts.cli import main
+
+    address = ('["Unit 1200 – 4567 Kingsway Boulevard North", "Metrotown Professional Tower, '
+               '12th Floor", "Burnaby, British Columbia", "V5H 2A9 Canada"]')
+    toml = clinic_toml(name=LONG_NAME, address=address).replace(
+        'email = "desk@stress.example"',
+        'email = "front-desk-reception@an-extremely-long-named-wellness-centre.example"').replace(
+        'website = "https://stress.example"',
+        'website = "https://www.an-extremely-long-named-wellness-centre.example"').replace(
+        'phone = "604-555-0100"', 'phone = "604-555-0100 ext. 1234"')
+    folder = make(tmp_path, toml, logo=(1000, 100))
+    out = tmp_path / "x.pdf"
+    result = runner.invoke(main, ["generate", "--clinic", str(folder), "--lang", "zh-Hant",
+                                  "-o", str(out)])
+    assert result.exit_code == 1
+    assert "address: the contact details need more than three footer lines" in result.output
+    assert "Traceback" not in result.output and not out.exists()
