@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from . import blocks
 from .errors import RenderError, TemplateError
@@ -25,8 +26,13 @@ LABELS = ("page", "prepared_for", "on", "book_online", "phone", "email", "versio
           "draft_notice")
 
 
-def render_text(clinic: Clinic, job: HandoutJob) -> RenderedHandout:
-    """Return the handout's Markdown and front matter for a resolved job (glyphs checked)."""
+CREDENTIALS = ("list", "inline", "names")  # how credentials are shown, longest first
+
+
+def render_text(clinic: Clinic, job: HandoutJob, credentials: str = "list") -> RenderedHandout:
+    """Return the handout's Markdown and front matter for a resolved job (glyphs checked).
+    `credentials` (one of CREDENTIALS) tells the template how to list credentials: one per
+    line with its meaning, inline with meanings, or by name only."""
     assert job.lang and job.paper
     people = select_practitioners(clinic, job.practitioner)
     fields = clinic.text_fields({p.id for p in people})
@@ -37,7 +43,8 @@ def render_text(clinic: Clinic, job: HandoutJob) -> RenderedHandout:
     groups = group_team(people, job.lang)  # by profession, titles and meanings in job.lang
     people = [localize(p, job.lang) for p in people]
     context = {"clinic": clinic, "practitioners": people, "groups": groups,
-               "practitioner": people[0] if job.practitioner else None, "lang": job.lang}
+               "practitioner": people[0] if job.practitioner else None, "lang": job.lang,
+               "credentials": credentials}
     return render_handout(clinic.folder, name, context)
 
 
@@ -46,8 +53,17 @@ def compose(clinic: Clinic, job: HandoutJob, creator: str) -> bytes:
     return compose_traced(clinic, job, creator)[0]
 
 
-def compose_traced(clinic: Clinic, job: HandoutJob, creator: str) -> tuple[bytes, list]:
-    """Build the PDF for a resolved job; also return its layout trace (page, block kind)."""
+class Composed(NamedTuple):
+    """A built handout: the PDF, its layout trace (page, block kind) and the text laid out."""
+
+    pdf: bytes
+    trace: list
+    text: RenderedHandout
+
+
+def compose_traced(clinic: Clinic, job: HandoutJob, creator: str) -> Composed:
+    """Build the PDF for a resolved job; also return its layout trace and the text laid out
+    (the credentials may be shown more briefly than in `render_text`'s default)."""
     text = render_text(clinic, job)
     chain = font_chain(job.lang)
     labels = _labels(text.meta, text.source)
@@ -61,24 +77,39 @@ def compose_traced(clinic: Clinic, job: HandoutJob, creator: str) -> tuple[bytes
                    date=f"D:{date:%Y%m%d}000000+00'00'", creator=creator, archive=job.archive)
     large = job.edition == "large-print"
     limit = 99 if large else int(text.meta.get("max_pages", MAX_PAGES))
-    levels = (0,) if large else FIT_LEVELS
+    attempts = [(0, "list")] if large else [(level, "list") for level in FIT_LEVELS]
+    texts = {"list": text}
     best: tuple | None = None
-    for level in levels:  # a text that runs long is laid out again, tighter
-        probe = {"limit": limit} if level != levels[-1] else None
-        pdf, trace, pages = _lay_out(text, job, labels, palette, chain, date, page, meta, level,
-                                     large, probe)
+    while attempts:  # a text that runs long is laid out again, tighter
+        level, shown = attempts.pop(0)
+        probe = {"limit": limit} if attempts or shown != CREDENTIALS[-1] else None
+        pdf, trace, pages = _lay_out(texts[shown], job, labels, palette, chain, date, page, meta,
+                                     level, large, probe)
         score = (max(pages - limit, 0), len(page_faults(trace)))
         if best is None or score < best[0]:
-            best = (score, pdf, trace, level)
+            best = (score, pdf, trace, level, shown)
         if score == (0, 0):
             break
-    _, pdf, trace, level = best
+        if not attempts and best[0][0] and shown != CREDENTIALS[-1]:
+            attempts = _shorter_credentials(clinic, job, texts, shown)
+    _, pdf, trace, level, shown = best
     if not pdf:  # the best was a trial that ran long: write it out after all
-        pdf, trace, _ = _lay_out(text, job, labels, palette, chain, date, page, meta, level,
-                                 large, None)
+        pdf, trace, _ = _lay_out(texts[shown], job, labels, palette, chain, date, page, meta,
+                                 level, large, None)
     if clinic.letterhead is not None:
         pdf = apply_letterhead(pdf, clinic.letterhead, clinic.source)
-    return pdf, trace
+    return Composed(pdf, trace, texts[shown])
+
+
+def _shorter_credentials(clinic: Clinic, job: HandoutJob, texts: dict, shown: str) -> list:
+    """Still past its pages at every fit level: render the text with the credentials shown more
+    briefly (inline, then by name only) and return the layouts to try next. A template that
+    ignores the `credentials` variable gives the same text: nothing more to try."""
+    for briefer in CREDENTIALS[CREDENTIALS.index(shown) + 1:]:
+        texts[briefer] = render_text(clinic, job, briefer)
+        if texts[briefer].body != texts[shown].body:
+            return [(level, briefer) for level in FIT_LEVELS]
+    return []
 
 
 def _lay_out(text: RenderedHandout, job: HandoutJob, labels: dict, palette: Palette,

@@ -60,8 +60,9 @@ class StopRequest:
     def __exit__(self, *_exc: Any) -> None:
         if self._write_fd < 0:
             return
-        for signum, handler in self._previous.items():
-            signal.signal(signum, handler)
+        if not self.requested:  # a stopped batch is on its way out: a late signal changes nothing
+            for signum, handler in self._previous.items():
+                signal.signal(signum, handler)
         signal.set_wakeup_fd(self._old_wakeup)
         os.close(self._read_fd)
         os.close(self._write_fd)

@@ -72,10 +72,10 @@ def _every_credential_clinic() -> str:
 
 @pytest.mark.parametrize("lang", SHIPPED)
 def test_every_entry_renders_in_every_language(make_clinic, lang) -> None:
+    """Large print has no page limit, so every credential is listed with its meaning (the
+    standard edition may show a long list by name only to keep two pages)."""
     folder = make_clinic(toml=_every_credential_clinic())
-    data = build_handout(HandoutJob(str(folder), lang=lang, date=DATE))
-    if lang == "pa":
-        return  # rendered without error; shaped Gurmukhi does not map back to text
+    data = build_handout(HandoutJob(str(folder), lang=lang, date=DATE, edition="large-print"))
     text = squash(pdf_text(data))
     for entry in entries():
         assert squash(entry.meaning(lang)) in text, (entry.id, lang)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from handouts.config import load_clinic
-from handouts.document import render_text
+from handouts.document import compose_traced, render_text
 from handouts.jobs import HandoutJob, build_handout
 from handouts.markup import parse_blocks
 
@@ -88,8 +88,9 @@ def test_text_layer_is_the_template_text(clinic: str, who: str | None, lang: str
                                          paper: str) -> None:
     job = _job(clinic, who, lang, paper)
     folder = load_clinic(Path(job.clinic_dir))
-    blocks = source_blocks(render_text(folder, job.resolved(folder)).body)
-    extracted = _normal(pdf_text(_pdf(clinic, who, lang, paper)))
+    pdf, _, text = compose_traced(folder, job.resolved(folder), "test")  # the text laid out
+    blocks = source_blocks(text.body)
+    extracted = _normal(pdf_text(pdf))
     missing = [b for b in blocks if _normal(b) not in extracted]
     assert len(blocks) > 40
     assert missing == []

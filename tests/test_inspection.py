@@ -131,10 +131,11 @@ def test_batch_out_on_a_file_is_one_line(runner, tmp_path) -> None:
 
 def test_check_lays_out_each_practitioner_version(runner, make_clinic) -> None:
     long = "Finished a long course with many parts about many things, " * 2
-    creds = ", ".join(f'{{ name = "Course {i}", meaning = "{long[:150]}" }}' for i in range(8))
-    folder = make_clinic(replace={'credentials = ["FCAMPT"]': f"credentials = [{creds}]"})
-    result = runner.invoke(main, ["check", str(folder)])
-    assert "practitioners[0]: the en practitioner version of 'ims-vs-acupuncture' runs to 3 pages" \
+    creds = ", ".join(f'{{ name = "{i} {long[:77]}", meaning = "{long[:150]}" }}' for i in range(8))
+    folder = make_clinic(replace={'credentials = ["FCAMPT"]': f"credentials = [{creds}]",
+                                  'paper = "letter"': 'languages = ["fr"]\npaper = "letter"'})
+    result = runner.invoke(main, ["check", str(folder)])  # too long even by name only
+    assert "practitioners[0]: the fr practitioner version of 'ims-vs-acupuncture' runs to 3 pages" \
         in result.output
     assert result.exit_code == 0  # a warning: generate still makes it (with a note)
     quick = runner.invoke(main, ["check", "--no-render", str(folder)])

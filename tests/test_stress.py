@@ -70,7 +70,7 @@ def make(tmp_path: Path, toml: str, logo: tuple[int, int] | None = None) -> Path
 def render(folder: Path, **job: object) -> tuple[bytes, list]:
     clinic = load_clinic(folder)
     full = HandoutJob(str(folder), date=DATE, **job).resolved(clinic)  # type: ignore[arg-type]
-    return compose_traced(clinic, full, "test")
+    return compose_traced(clinic, full, "test")[:2]
 
 
 def assert_legible(pdf: bytes) -> None:
@@ -81,19 +81,35 @@ def assert_legible(pdf: bytes) -> None:
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 @pytest.mark.parametrize("lang", LANGS)
-def test_long_names_and_eight_credentials_keep_the_page_rules(tmp_path: Path, lang: str,
-                                                               paper: str) -> None:
-    """Content 1.1 fills two pages with three credentials; eight (five more lines) take a third
-    page, which then holds the end of the practitioner section with the references, never the
-    references alone, and no heading ends a page. (Two pages with eight credentials would need
-    about 75 pt less text: see the README, "Page balance".)"""
+def test_long_names_and_eight_credentials_fit_two_pages(tmp_path: Path, lang: str,
+                                                        paper: str) -> None:
+    """Eight credentials as a list would take a third page: they are shown inline with their
+    meanings, or by name only, whichever is the first to fit two pages."""
     people = person("anne-marie", "Anne-Marie O'Neil-Sandhu Nguyễn 陳大文", EIGHT)
     folder = make(tmp_path, clinic_toml(name=LONG_NAME, people=people))
     pdf, trace = render(folder, practitioner="anne-marie", lang=lang, paper=paper,
                         patient="Sandhu-Grewal ਸੰਧੂ-ਗਰੇਵਾਲ")
-    assert count_pages(pdf) <= 3
+    assert count_pages(pdf) == 2
     assert page_faults(trace) == []
     assert_legible(pdf)
+    text = squash(pdf_text(pdf))
+    for name in ("B.Sc.Physiotherapy", "FCAMPT", "CertifiedIMSpractitioner",
+                 "Dryneedlingcourse(Level2)"):
+        assert name in text  # every credential is still named
+
+
+def test_credentials_are_shown_as_fully_as_two_pages_allow(tmp_path: Path) -> None:
+    """English fits eight credentials inline with their meanings; French only by name; a
+    practitioner with three keeps the one-per-line list."""
+    people = person("anne-marie", "Anne-Marie O'Neil-Sandhu", EIGHT)
+    folder = make(tmp_path, clinic_toml(name=LONG_NAME, people=people))
+    meaning = squash("Finished a two-level course in dry needling for physiotherapists")
+    english = squash(pdf_text(render(folder, practitioner="anne-marie", lang="en")[0]))
+    assert meaning in english
+    french = squash(pdf_text(render(folder, practitioner="anne-marie", lang="fr")[0]))
+    assert squash("Dry needling course (Level 2)") in french and meaning not in french
+    sample, _ = render(EXAMPLES / "harbour-physio", practitioner="sam-taylor", lang="fr")
+    assert "• " in pdf_text(sample).split("FCAMPT")[0][-40:]  # a bullet before the credential
 
 
 @pytest.mark.parametrize("lang", ["en", "pa", "zh-Hant"])
@@ -179,10 +195,13 @@ def test_punjabi_for_a_hyphenated_name_from_the_command_line(runner, tmp_path: P
 
 
 @pytest.mark.parametrize("lang", ["en", "pa", "zh-Hant"])
-def test_a_third_page_starts_at_a_section(lang: str) -> None:
-    """A clinic version naming two practitioners needs a third page: it starts with a heading
+def test_a_third_page_starts_at_a_section(tmp_path: Path, lang: str) -> None:
+    """A clinic version naming six practitioners needs a third page: it starts with a heading
     (the practitioners' section moves whole), never in the middle of a section."""
-    pdf, trace = render(EXAMPLES / "maple-needle-clinic", lang=lang, paper="letter")
+    people = "".join(person(f"p{i}", name, '["MPT", "FCAMPT", "CAFCI"]') for i, name in
+                     enumerate(["Sam Taylor", "Chen Wei 陈伟", "Priya Gill", "Kim Min-jun",
+                                "Anne-Marie O'Neil", "Nguyễn Văn An"]))
+    pdf, trace = render(make(tmp_path, clinic_toml(people=people)), lang=lang, paper="letter")
     assert count_pages(pdf) == 3
     first_on_3 = next(kind for page, kind in trace if page == 3 and kind != "none")
     assert first_on_3 == "heading"
