@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from . import blocks
 from .errors import RenderError, TemplateError
 from .fonts import FontChain, check_glyphs, font_chain
 from .jobs import HandoutJob, select_practitioners
-from .layout import PageInfo, PdfMeta, count_pages, frame_width, render_pdf
+from .fitbound import cannot_fit
+from .layout import PageInfo, PdfMeta, count_pages, frame_heights, frame_width, render_pdf
 from .logo import logo_reader
 from .markup import build_story
 from .memo import memoize_wraps
@@ -77,28 +78,54 @@ def compose_traced(clinic: Clinic, job: HandoutJob, creator: str) -> Composed:
                    date=f"D:{date:%Y%m%d}000000+00'00'", creator=creator, archive=job.archive)
     large = job.edition == "large-print"
     limit = 99 if large else int(text.meta.get("max_pages", MAX_PAGES))
-    attempts = [(0, "list")] if large else [(level, "list") for level in FIT_LEVELS]
     texts = {"list": text}
-    best: tuple | None = None
-    while attempts:  # a text that runs long is laid out again, tighter
-        level, shown = attempts.pop(0)
-        probe = {"limit": limit} if attempts or shown != CREDENTIALS[-1] else None
-        pdf, trace, pages = _lay_out(texts[shown], job, labels, palette, chain, date, page, meta,
-                                     level, large, probe)
-        score = (max(pages - limit, 0), len(page_faults(trace)))
-        if best is None or score < best[0]:
-            best = (score, pdf, trace, level, shown)
-        if score == (0, 0):
-            break
-        if not attempts and best[0][0] and shown != CREDENTIALS[-1]:
-            attempts = _shorter_credentials(clinic, job, texts, shown)
+
+    def lay_out(level: int, shown: str, probe: dict | None, room: tuple | None) -> tuple:
+        return _lay_out(texts[shown], job, labels, palette, chain, date, page, meta, level,
+                        large, probe, room)
+
+    def briefer(shown: str) -> list:
+        return _shorter_credentials(clinic, job, texts, shown)
+
+    first = [(0, "list")] if large else [(level, "list") for level in FIT_LEVELS]
+    room = None if large else frame_heights(page)
+    best, skipped = _search(first, lay_out, briefer, limit, room)
+    if skipped and (best is None or best[0][0]):  # nothing fits: compare every layout in full
+        best, _ = _search(first, lay_out, briefer, limit, None)
+    assert best is not None
     _, pdf, trace, level, shown = best
     if not pdf:  # the best was a trial that ran long: write it out after all
-        pdf, trace, _ = _lay_out(texts[shown], job, labels, palette, chain, date, page, meta,
-                                 level, large, None)
+        pdf, trace, _ = lay_out(level, shown, None, None)
     if clinic.letterhead is not None:
         pdf = apply_letterhead(pdf, clinic.letterhead, clinic.source)
     return Composed(pdf, trace, texts[shown])
+
+
+def _search(attempts: list, lay_out: Any, briefer: Any, limit: int,
+            room: tuple | None) -> tuple[tuple | None, bool]:
+    """Lay out each (fit level, credentials) in turn until one fits its pages without a page
+    fault; return the best layout (score, pdf, trace, level, credentials) and whether a trial
+    was skipped because its blocks cannot fit (fitbound.py; only with `room`, the frames'
+    heights). The last layout tried is written out in full; earlier ones are trials."""
+    attempts = list(attempts)
+    best: tuple | None = None
+    skipped = False
+    while attempts:  # a text that runs long is laid out again, tighter
+        level, shown = attempts.pop(0)
+        last = not attempts and shown == CREDENTIALS[-1]
+        pdf, trace, pages = lay_out(level, shown, None if last else {"limit": limit},
+                                    None if last else room)
+        if pages is None:
+            skipped = True
+        else:
+            score = (max(pages - limit, 0), len(page_faults(trace)))
+            if best is None or score < best[0]:
+                best = (score, pdf, trace, level, shown)
+            if score == (0, 0):
+                break
+        if not attempts and (best is None or best[0][0]) and shown != CREDENTIALS[-1]:
+            attempts = briefer(shown)
+    return best, skipped
 
 
 def _shorter_credentials(clinic: Clinic, job: HandoutJob, texts: dict, shown: str) -> list:
@@ -114,12 +141,18 @@ def _shorter_credentials(clinic: Clinic, job: HandoutJob, texts: dict, shown: st
 
 def _lay_out(text: RenderedHandout, job: HandoutJob, labels: dict, palette: Palette,
              chain: FontChain, date: dt.date, page: PageInfo, meta: PdfMeta, level: int,
-             large: bool, probe: dict | None) -> tuple[bytes, list, int]:
+             large: bool, probe: dict | None,
+             room: tuple | None = None) -> tuple[bytes, list, int | None]:
     """Lay the handout out at one fit level; return its PDF (b"" for a trial that ran past
-    its pages), its layout trace and its page count."""
+    its pages), its layout trace and its page count. With `room` (the heights of page 1's
+    text frame and the later ones'), a trial whose blocks cannot fit is not laid out at all:
+    (b"", [], None)."""
     styles = make_large_styles(palette, chain) if large else make_styles(palette, chain, level)
     root = Node("Document", Lang=job.lang)
     story = memoize_wraps(_story(text, job, labels, styles, palette, chain, date, root))
+    if probe is not None and room is not None and \
+            cannot_fit(story, frame_width(job.paper), *room, probe["limit"]):
+        return b"", [], None
     items = list(story)  # ReportLab empties the list it lays out
     trace: list = []
     try:

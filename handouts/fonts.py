@@ -68,6 +68,8 @@ class FontChain:
         (after them at the start) when it has them: "PT-00000" in a Punjabi line is drawn
         wholly in the Latin font, and a comma after Gurmukhi in the Gurmukhi one.
         """
+        if _charmap(self.regular).issuperset(map(ord, text)):
+            return [(text, self.regular)] if text else []  # the body font draws it all
         families = _assign_families(self, text)
         out: list[tuple[str, str]] = []
         for ch, family in zip(text, families, strict=True):

@@ -51,6 +51,18 @@ def frame_width(paper: str) -> float:
     return PAGE_SIZES[paper][0] - 2 * MARGIN
 
 
+def _frames(paper: str, fitted: tuple) -> tuple[float, float, float]:
+    """Return the text frames' bottom, and the heights of page 1's frame and the later ones'."""
+    height = PAGE_SIZES[paper][1]
+    bottom = BOTTOM + 22 + (len(fitted[0]) - 1) * furniture.FOOTER_LEADING
+    return bottom, height - BAND_FIRST - 14 - bottom, height - BAND_LATER - 18 - bottom
+
+
+def frame_heights(page: PageInfo) -> tuple[float, float]:
+    """Return the text height of page 1 and of every later page."""
+    return _frames(page.paper, decorate.fit_furniture(page))[1:]
+
+
 def render_pdf(story: list, page: PageInfo, meta: PdfMeta, root: Node,
                trace: list | None = None, probe: dict | None = None) -> bytes:
     """Lay out `story` on branded pages and return the PDF bytes; `trace` (if given) receives
@@ -67,11 +79,10 @@ def render_pdf(story: list, page: PageInfo, meta: PdfMeta, root: Node,
     width, height = PAGE_SIZES[page.paper]
     inner = width - 2 * MARGIN
     fitted = decorate.fit_furniture(page)  # a name or address that cannot fit fails here, cleanly
-    footer = fitted[0]
-    bottom = BOTTOM + 22 + (len(footer) - 1) * furniture.FOOTER_LEADING
-    first = Frame(MARGIN, bottom, inner, height - BAND_FIRST - 14 - bottom, id="first",
+    bottom, first_h, later_h = _frames(page.paper, fitted)
+    first = Frame(MARGIN, bottom, inner, first_h, id="first",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    later = Frame(MARGIN, bottom, inner, height - BAND_LATER - 18 - bottom, id="later",
+    later = Frame(MARGIN, bottom, inner, later_h, id="later",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     buf = io.BytesIO()
     doc = BaseDocTemplate(

@@ -1,0 +1,92 @@
+"""The fit bound skips trial layouts that cannot fit; it must never change which layout wins."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import handouts.document as document
+from handouts.config import load_clinic
+from handouts.fitbound import least_height
+from handouts.jobs import HandoutJob
+
+from conftest import DATE, EXAMPLES
+
+sys.path.insert(0, str(Path(__file__).parent))
+import test_stress as stress  # noqa: E402
+
+CASES = [("harbour-physio", "sam-taylor", "en", "letter"),  # level 0 skipped
+         ("harbour-physio", "sam-taylor", "fr", "a4"),      # levels 0-2 skipped
+         ("maple-needle-clinic", None, "pa", "letter"),     # credentials shown by name
+         ("maple-needle-clinic", "chen-wei", "zh-Hant", "a4"),
+         ("cedar-lane-wellness", None, "en", "letter")]
+
+
+def _both(clinic, job) -> tuple[bytes, bytes]:
+    with_bound = document.compose_traced(clinic, job, "test").pdf
+    saved = document.cannot_fit
+    document.cannot_fit = lambda *args: False
+    try:
+        without = document.compose_traced(clinic, job, "test").pdf
+    finally:
+        document.cannot_fit = saved
+    return with_bound, without
+
+
+@pytest.mark.parametrize("name,who,lang,paper", CASES)
+def test_skipping_never_changes_the_output(name, who, lang, paper) -> None:
+    clinic = load_clinic(EXAMPLES / name)
+    job = HandoutJob(str(EXAMPLES / name), practitioner=who, lang=lang, paper=paper,
+                     date=DATE).resolved(clinic)
+    with_bound, without = _both(clinic, job)
+    assert with_bound == without
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "pa"])
+def test_skipping_never_changes_the_output_of_long_clinics(tmp_path: Path, lang: str) -> None:
+    six = "".join(stress.person(f"p{i}", f"Practitioner Number {i}", stress.EIGHT)
+                  for i in range(6))
+    folder = stress.make(tmp_path, stress.clinic_toml(name=stress.LONG_NAME, people=six))
+    clinic = load_clinic(folder)
+    for who in ("p0", None):  # eight credentials; six practitioners (nothing fits two pages)
+        job = HandoutJob(str(folder), practitioner=who, lang=lang, date=DATE).resolved(clinic)
+        with_bound, without = _both(clinic, job)
+        assert with_bound == without
+
+
+def test_the_bound_skips_the_roomy_english_layout() -> None:
+    """The English handout needs more than two pages at the roomiest level: the bound knows
+    without laying it out (a third of a warm handout's time)."""
+    calls = []
+    saved = document._lay_out
+
+    def spy(*args, **kwargs):
+        result = saved(*args, **kwargs)
+        calls.append((args[8], result[2]))
+        return result
+    document._lay_out = spy
+    try:
+        clinic = load_clinic(EXAMPLES / "harbour-physio")
+        job = HandoutJob(str(EXAMPLES / "harbour-physio"), practitioner="sam-taylor", lang="en",
+                         paper="letter", date=DATE).resolved(clinic)
+        document.compose_traced(clinic, job, "test")
+    finally:
+        document._lay_out = saved
+    assert calls == [(0, None), (1, 2)]
+
+
+def test_least_height_counts_blocks_and_the_spaces_between() -> None:
+    from reportlab.platypus.flowables import Flowable
+
+    class Box(Flowable):
+        def __init__(self, h: float) -> None:
+            super().__init__()
+            self.h, self.spaceBefore, self.spaceAfter = h, 6, 12
+
+        def wrap(self, aW, aH):
+            return aW, self.h
+    boxes = [Box(100), Box(50), Box(30)]
+    assert least_height(boxes, 400, 0) == 180 + 12 + 12  # the larger of 12 after and 6 before
+    assert least_height(boxes, 400, 1) == 180 + 12  # one page break drops one space
