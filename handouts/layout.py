@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from .errors import RenderError, problem
-from . import decorate, furniture
+from . import decorate, furniture, pdfwriter
 from .fonts import FontChain
 from .furniture import BAND_FIRST, BAND_LATER, BOTTOM, MARGIN, PAGE_SIZES
 from .models import Clinic
@@ -150,6 +150,7 @@ def _canvas_class() -> type:
             self._pages: list[dict] = []
             self._tagger, self._info = tagger, info
             page_hook(self._doc)
+            pdfwriter.install(self._doc)  # object streams: a third smaller
 
         def linkURL(self, url: str, rect: tuple, relative: int = 0, *args: Any,  # noqa: N802
                     kind: str = "URI", **kwargs: Any) -> None:

@@ -1,0 +1,85 @@
+"""PDF writer: ReportLab's objects, written with object streams and a cross-reference stream.
+
+A tagged handout has about two hundred small dictionaries (structure elements, annotations,
+font and page dictionaries). ReportLab writes each as plain text with a 20-byte line in the
+cross-reference table: a third of the file. PDF 1.5 lets such objects share one compressed
+object stream, with a compressed cross-reference stream instead of the table (ISO 32000-1,
+7.5.7 and 7.5.8; PDF/A-2 and PDF/UA allow both). Streams (page content, fonts, images, XMP)
+stay where they are, and so does the page tree, whose /Count layout.count_pages reads. Each object is formatted by ReportLab as before, in the same order, so
+the output is as deterministic as ReportLab's own.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from typing import Any
+
+_PAGE_TREE = re.compile(rb"^<<.*/Type /Pages\s.*>>$", re.S)  # the root of the page tree
+_W = (1, 4, 2)  # cross-reference entry: type, offset or object-stream number, generation or index
+
+
+def install(doc: Any) -> None:
+    """Make this ReportLab PDFDocument write itself compactly (other documents are untouched)."""
+    doc.format = lambda: write_compact(doc)
+
+
+def write_compact(doc: Any) -> bytes:
+    """Return the document's bytes: stream objects as they are, every other object in one
+    compressed object stream, then a cross-reference stream (mirrors PDFDocument.format)."""
+    from reportlab.pdfbase.pdfdoc import PDFFile, format as pdf_format
+
+    doc.encrypt.prepare(doc)
+    if doc.encrypt.info() or getattr(doc, "_digiSigs", None):
+        raise ValueError("the compact writer does not encrypt or sign (pypdf does that later)")
+    catalog, info = doc.Reference(doc.Catalog), doc.Reference(doc.info)
+    out = PDFFile(doc._pdfVersion)  # the %PDF-1.x header and the binary comment line
+    offsets: dict[int, int] = {}
+    packed: list[tuple[int, bytes]] = []
+    number = 0
+    doc.__accum__ = out
+    while number + 1 in doc.numberToId:  # formatting may add objects: go until none are left
+        number += 1
+        doc.encrypt.register(number, 0)
+        body = pdf_format(doc.idToObject[doc.numberToId[number]], doc, toplevel=1)
+        if body.rstrip().endswith(b"endstream") or _PAGE_TREE.search(body):
+            # streams cannot be packed; the page tree stays readable (layout.count_pages)
+            offsets[number] = out.add(b"%d 0 obj\n%s\nendobj\n" % (number, body.rstrip(b"\n")))
+        else:
+            packed.append((number, body.strip()))
+    del doc.__accum__
+    heap = number + 1
+    offsets[heap] = out.add(_object_stream(heap, packed))
+    xref = heap + 1
+    at = out.offset
+    rows = [(0, 0, 65535)]
+    where = {n: i for i, (n, _) in enumerate(packed)}
+    for n in range(1, xref + 1):
+        if n == xref:
+            rows.append((1, at, 0))
+        elif n in offsets:
+            rows.append((1, offsets[n], 0))
+        else:
+            rows.append((2, heap, where[n]))
+    data = zlib.compress(b"".join(struct.pack(">BIH", *row) for row in rows), 9)
+    ident = doc.ID().split(b"]")[0].strip() + b"]"  # without ReportLab's trailing comment
+    out.add(b"%d 0 obj\n<< /Type /XRef /Size %d /W [%d %d %d] /Root %s /Info %s /ID %s "
+            b"/Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\n"
+            % (xref, xref + 1, *_W, catalog.format(doc), info.format(doc), ident, len(data),
+               data))
+    out.add(b"startxref\n%d\n%%%%EOF\n" % at)
+    return out.format(doc)
+
+
+def _object_stream(number: int, packed: list[tuple[int, bytes]]) -> bytes:
+    """One object stream holding `packed` (object number, body) in order."""
+    index, bodies, offset = [], [], 0
+    for n, body in packed:
+        index.append(b"%d %d" % (n, offset))
+        bodies.append(body)
+        offset += len(body) + 1
+    head = b" ".join(index) + b"\n"
+    data = zlib.compress(head + b"\n".join(bodies), 9)
+    return (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n"
+            b"stream\n%s\nendstream\nendobj\n" % (number, len(packed), len(head), len(data), data))
