@@ -7,6 +7,7 @@ order and the PDF stays byte-identical for the same inputs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from .fonts import escape  # the same three characters matter in XML
@@ -39,14 +40,14 @@ def _ordered(kids: list) -> list:
 
 def write_structure(canv: Any, tagger: Tagger, info: DocInfo) -> None:
     """Add the structure tree, ParentTree, MarkInfo and XMP metadata to the canvas's document."""
-    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName
+    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName
 
     doc = canv._doc
     refs: dict[int, Any] = {}
     elements: list[tuple[Node, Any]] = []
 
     def visit(node: Node) -> None:
-        elem = PDFDictionary()
+        elem = _element_class()(node.tag)
         refs[id(node)] = doc.Reference(elem, f"SE{len(elements) + 1}")
         elements.append((node, elem))
         for kid in _ordered(node.kids):
@@ -57,16 +58,13 @@ def write_structure(canv: Any, tagger: Tagger, info: DocInfo) -> None:
     root = PDFDictionary()
     root_ref = doc.Reference(root, "StructTreeRoot")
     for node, elem in elements:  # /Type /StructElem is optional: left out, as bare MCIDs are
-        elem["S"] = PDFName(node.tag)
-        elem["P"] = refs[id(node.parent)] if node.parent is not None else root_ref
-        _attributes(elem, node)
+        elem.parent = refs[id(node.parent)] if node.parent is not None else root_ref
+        elem.attrs = node.attrs
         pages = {kid[1] for kid in node.kids if isinstance(kid, tuple)}
         one_page = len(pages) == 1
         if one_page:
-            elem["Pg"] = _page_ref(next(iter(pages)))
-        kids = [_kid(kid, refs, doc, one_page) for kid in _ordered(node.kids)]
-        elem["K"] = kids[0] if len(kids) == 1 and not isinstance(kids[0], PDFDictionary) \
-            else PDFArray(kids)
+            elem.page = _page_ref(next(iter(pages)))
+        elem.kids = [_kid(kid, refs, doc, one_page) for kid in _ordered(node.kids)]
     root["Type"] = PDFName("StructTreeRoot")
     root["K"] = refs[id(tagger.root)]
     root["ParentTree"] = doc.Reference(_parent_tree(tagger, refs), "ParentTree")
@@ -79,6 +77,34 @@ def write_structure(canv: Any, tagger: Tagger, info: DocInfo) -> None:
         from .archive import add_output_intent
 
         add_output_intent(doc)
+
+
+@cache
+def _element_class() -> type:
+    """A structure element that formats itself in one pass (a tagged handout has about two
+    hundred; ReportLab's general dictionary formatting took a tenth of a handout's time)."""
+    from reportlab.pdfbase.pdfdoc import PDFObject, PDFString, format as pdf_format
+
+    class StructElem(PDFObject):
+        def __init__(self, tag: str) -> None:
+            self.tag, self.parent, self.page, self.attrs, self.kids = tag, None, None, {}, []
+
+        def format(self, document: Any) -> bytes:
+            parts = [b"<< /S /" + self.tag.encode("ascii"), b"/P " + self.parent.format(document)]
+            if self.page is not None:
+                parts.append(b"/Pg " + self.page.format(document))
+            for key in ("Alt", "ActualText", "Lang", "E"):
+                if key in self.attrs:
+                    parts.append(b"/%s %s" % (key.encode(), PDFString(self.attrs[key]).format(document)))
+            if "Scope" in self.attrs:
+                parts.append(b"/A << /O /Table /Scope /%s >>" % self.attrs["Scope"].encode("ascii"))
+            kids = [b"%d" % kid if isinstance(kid, int) else pdf_format(kid, document)
+                    for kid in self.kids]
+            parts.append(b"/K " + (kids[0] if len(kids) == 1 and not kids[0].startswith(b"<<")
+                                   else b"[" + b" ".join(kids) + b"]"))
+            return b" ".join(parts) + b" >>"
+
+    return StructElem
 
 
 def _kid(kid: Any, refs: dict, doc: Any, one_page: bool) -> Any:
@@ -99,16 +125,6 @@ def _page_ref(page: int) -> Any:
     from reportlab.pdfbase.pdfdoc import PDFObjectReference
 
     return PDFObjectReference(f"Page{page}")
-
-
-def _attributes(elem: Any, node: Node) -> None:
-    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFString
-
-    for key in ("Alt", "ActualText", "Lang", "E"):
-        if key in node.attrs:
-            elem[key] = PDFString(node.attrs[key])
-    if "Scope" in node.attrs:
-        elem["A"] = PDFDictionary({"O": PDFName("Table"), "Scope": PDFName(node.attrs["Scope"])})
 
 
 def _parent_tree(tagger: Tagger, refs: dict) -> Any:
