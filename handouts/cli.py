@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import os
 import sys
-import traceback
 from typing import Any, Callable
 
 import click
@@ -44,6 +43,8 @@ def reports_errors(func: Callable) -> Callable:
         except BaseException as err:  # noqa: BLE001 - the boundary: nothing escapes as a traceback
             known = explain(err)
             if known is None and _debugging():
+                import traceback
+
                 traceback.print_exc(file=sys.stderr)
             lines = [known or f"internal error, please report ({type(err).__name__}); "
                               f"rerun with --debug or {DEBUG_ENV}=1 for details"]
@@ -112,7 +113,25 @@ def selection_options(func: Callable) -> Callable:
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; `check`, `schema` and `init` are imported when first asked for (they
+    live in setup_commands.py, which `generate` and `batch` never need: a faster cold start)."""
+
+    LAZY = ("check", "schema", "init")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from . import setup_commands  # noqa: F401 - importing registers the commands
+
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY:
+            from . import setup_commands  # noqa: F401
+
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="handouts")
 @click.option("--debug", is_flag=True, envvar=DEBUG_ENV,
               help=f"Show the traceback of an internal error (or set {DEBUG_ENV}=1).")
@@ -308,6 +327,6 @@ def serve(**options: Any) -> None:
     run(**options)
 
 
-# Commands that set a clinic up (init, check, schema) live in their own module; importing it
-# registers them on `main`. It also holds the shell-completion callbacks used above.
-from . import setup_commands  # noqa: E402,F401
+# Commands that set a clinic up (init, check, schema) live in setup_commands.py; importing it
+# registers them on `main` (done on demand by _Commands). It also holds the shell-completion
+# callbacks used above.

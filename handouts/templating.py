@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-import traceback
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -129,6 +128,8 @@ def _file(env: Any, name: str) -> str:
 
 def _where(err: Exception, name: str) -> str:
     """Find the template file and line of a render error in its traceback."""
+    import traceback
+
     for frame in reversed(traceback.extract_tb(err.__traceback__)):
         if frame.filename.endswith(SUFFIX):
             return f"{frame.filename}: line {frame.lineno}"
