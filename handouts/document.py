@@ -60,6 +60,7 @@ class Composed(NamedTuple):
     pdf: bytes
     trace: list
     text: RenderedHandout
+    credentials: str = "list"  # how the credentials were shown (one of CREDENTIALS)
 
 
 def compose_traced(clinic: Clinic, job: HandoutJob, creator: str) -> Composed:
@@ -98,7 +99,7 @@ def compose_traced(clinic: Clinic, job: HandoutJob, creator: str) -> Composed:
         pdf, trace, _ = lay_out(level, shown, None, None)
     if clinic.letterhead is not None:
         pdf = apply_letterhead(pdf, clinic.letterhead, clinic.source)
-    return Composed(pdf, trace, texts[shown])
+    return Composed(pdf, trace, texts[shown], shown)
 
 
 def _search(attempts: list, lay_out: Any, briefer: Any, limit: int,

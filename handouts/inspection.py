@@ -216,8 +216,8 @@ def _check_fit(clinic: Clinic, handouts: dict[str, list[str]], report: Report) -
     """Lay out every practitioner version (in memory): each must fit its pages."""
     import datetime as dt
 
-    from .document import MAX_PAGES
-    from .jobs import HandoutJob, build_handout
+    from .document import MAX_PAGES, compose_traced
+    from .jobs import HandoutJob
     from .layout import count_pages
 
     today = dt.date.today().isoformat()
@@ -226,10 +226,18 @@ def _check_fit(clinic: Clinic, handouts: dict[str, list[str]], report: Report) -
             for p in (p for p in clinic.practitioners if names_needling(p)):
                 job = HandoutJob(str(clinic.folder), handout, p.id, lang, clinic.paper, today)
                 try:
-                    pages = count_pages(build_handout(job, clinic))
+                    composed = compose_traced(clinic, job.resolved(clinic), "handouts check")
                 except HandoutError as err:
                     report.errors += [e for e in err.lines() if e not in report.errors]
                     continue
+                pages = count_pages(composed.pdf)
+                if composed.credentials != "list" and pages <= MAX_PAGES:
+                    how = "inline" if composed.credentials == "inline" else "by name only"
+                    report.notes.append(problem(
+                        clinic.source, f"practitioners[{p.index}].credentials",
+                        f"the {lang} practitioner version of {handout!r} shows them {how}, to "
+                        f"keep {MAX_PAGES} pages (fewer or shorter ones are listed one per line "
+                        "with their meanings)"))
                 if pages > MAX_PAGES:
                     report.warnings.append(problem(
                         clinic.source, f"practitioners[{p.index}]",

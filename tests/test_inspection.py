@@ -140,3 +140,19 @@ def test_check_lays_out_each_practitioner_version(runner, make_clinic) -> None:
     assert result.exit_code == 0  # a warning: generate still makes it (with a note)
     quick = runner.invoke(main, ["check", "--no-render", str(folder)])
     assert quick.exit_code == 0 and "runs to" not in quick.output
+
+
+def test_check_notes_credentials_shown_briefly(runner, make_clinic) -> None:
+    eight = ('["B.Sc. Physiotherapy", "MPT", "FCAMPT", "CAFCI", "Certified IMS practitioner", '
+             '"B.Sc. Kinesiology", "M.Sc. Physical Therapy", "CAMPT"]')
+    folder = make_clinic(replace={'credentials = ["FCAMPT"]': f"credentials = {eight}",
+                                  'paper = "letter"': 'languages = ["en", "fr"]\npaper = "letter"'})
+    result = runner.invoke(main, ["check", str(folder)])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.output.splitlines() if line.startswith("Note:")]
+    assert any(line.endswith("practitioners[0].credentials: the fr practitioner version of "
+                             "'ims-vs-acupuncture' shows them by name only, to keep 2 pages "
+                             "(fewer or shorter ones are listed one per line with their meanings)")
+               for line in notes), notes
+    assert any("the en practitioner version of 'ims-vs-acupuncture' shows them inline" in line
+               for line in notes), notes
