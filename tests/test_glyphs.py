@@ -88,7 +88,8 @@ def test_text_layer_is_the_template_text(clinic: str, who: str | None, lang: str
                                          paper: str) -> None:
     job = _job(clinic, who, lang, paper)
     folder = load_clinic(Path(job.clinic_dir))
-    pdf, _, text = compose_traced(folder, job.resolved(folder), "test")  # the text laid out
+    composed = compose_traced(folder, job.resolved(folder), "test")
+    pdf, text = composed.pdf, composed.text  # the text laid out
     blocks = source_blocks(text.body)
     extracted = _normal(pdf_text(pdf))
     missing = [b for b in blocks if _normal(b) not in extracted]
