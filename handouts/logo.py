@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import ConfigError, problem
+from .indexed import indexed_form, install as install_indexed
 from .models import Logo
 from .reading import Unreadable, read_regular
 
@@ -61,4 +62,9 @@ def _reader(_digest: bytes, data: bytes, fmt: str) -> Any:
         rgba = img.convert("RGBA").resize(size, Image.LANCZOS)
         flat = Image.new("RGB", size, (255, 255, 255))
         flat.paste(rgba, mask=rgba.getchannel("A"))
-        return ImageReader(flat)
+        reader = ImageReader(flat)
+        indexed = indexed_form(flat)
+        if indexed is not None:  # a logo of flat colours: a palette, one byte a pixel
+            install_indexed()
+            reader._indexed = indexed
+        return reader

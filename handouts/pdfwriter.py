@@ -12,12 +12,10 @@ the output is as deterministic as ReportLab's own.
 from __future__ import annotations
 
 import re
-import struct
 import zlib
 from typing import Any
 
 _PAGE_TREE = re.compile(rb"^<<.*/Type /Pages\s.*>>$", re.S)  # the root of the page tree
-_W = (1, 4, 2)  # cross-reference entry: type, offset or object-stream number, generation or index
 
 
 def install(doc: Any) -> None:
@@ -62,14 +60,21 @@ def write_compact(doc: Any) -> bytes:
             rows.append((1, offsets[n], 0))
         else:
             rows.append((2, heap, where[n]))
-    data = zlib.compress(b"".join(struct.pack(">BIH", *row) for row in rows), 9)
+    widths = (1, _width(max(row[1] for row in rows)), _width(max(row[2] for row in rows)))
+    data = zlib.compress(b"".join(b"".join(value.to_bytes(size, "big") for value, size in
+                                           zip(row, widths)) for row in rows), 9)
     ident = doc.ID().split(b"]")[0].strip() + b"]"  # without ReportLab's trailing comment
     out.add(b"%d 0 obj\n<< /Type /XRef /Size %d /W [%d %d %d] /Root %s /Info %s /ID %s "
             b"/Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\n"
-            % (xref, xref + 1, *_W, catalog.format(doc), info.format(doc), ident, len(data),
-               data))
+            % (xref, xref + 1, *widths, catalog.format(doc), info.format(doc), ident,
+               len(data), data))
     out.add(b"startxref\n%d\n%%%%EOF\n" % at)
     return out.format(doc)
+
+
+def _width(largest: int) -> int:
+    """Bytes needed for a cross-reference field (a 40 KB file needs 2 for its offsets, not 4)."""
+    return max(1, (largest.bit_length() + 7) // 8)
 
 
 def _object_stream(number: int, packed: list[tuple[int, bytes]]) -> bytes:

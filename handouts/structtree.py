@@ -154,7 +154,7 @@ def page_hook(doc: Any) -> None:
 
 
 def _xmp(info: DocInfo) -> Any:
-    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream
+    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream, PDFZCompress
 
     archive = ('<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
                '<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>'
@@ -178,6 +178,9 @@ def _xmp(info: DocInfo) -> Any:
 <pdfuaid:part>1</pdfuaid:part></rdf:Description>{archive}
 </rdf:RDF></x:xmpmeta>
 <?xpacket end="w"?>'''
+    # Compressed like any stream, except in the archive form: PDF/A wants the packet as plain
+    # text, with no /Filter key at all (filters=[] would still write an empty one; None takes
+    # the document's default, which is none: tests/test_editions.py checks).
     stream = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
-                       packet.encode("utf-8"), filters=[])
+                       packet.encode("utf-8"), filters=None if info.archive else [PDFZCompress])
     return stream

@@ -78,6 +78,7 @@ def test_archive_is_pdfa_2b_and_pdfua_1(runner, tmp_path) -> None:
     profile = intent["/DestOutputProfile"].get_object()
     assert profile["/N"] == 3 and profile.get_data()[36:40] == b"acsp"
     xmp = root["/Metadata"].get_object().get_data().decode()
+    assert "/Filter" not in root["/Metadata"].get_object()  # PDF/A: the packet in plain text
     for entry in ("<pdfaid:part>2</pdfaid:part>", "<pdfaid:conformance>B</pdfaid:conformance>",
                   "<pdfuaid:part>1</pdfuaid:part>", "ReportLab PDF Library - (opensource)"):
         assert entry in xmp

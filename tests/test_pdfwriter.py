@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import struct
 import zlib
 
 import pypdf
@@ -30,7 +29,16 @@ def _xref(pdf: bytes) -> tuple[dict, list]:
     length = int(re.search(rb"/Length (\d+)", head).group(1))
     data_at = start + head.index(b"stream\n") + 7
     rows = zlib.decompress(pdf[data_at:data_at + length])
-    entries = [struct.unpack(">BIH", rows[i:i + 7]) for i in range(0, len(rows), 7)]
+    widths = list(map(int, re.search(rb"/W \[(\d+) (\d+) (\d+)\]", head).groups()))
+    assert widths[1] <= 4 and widths[2] <= 2  # as narrow as the file allows
+    step = sum(widths)
+    entries = []
+    for i in range(0, len(rows), step):
+        row, at = [], i
+        for width in widths:
+            row.append(int.from_bytes(rows[at:at + width], "big"))
+            at += width
+        entries.append(tuple(row))
     return {"size": int(re.search(rb"/Size (\d+)", head).group(1))}, entries
 
 
@@ -90,3 +98,22 @@ def test_smaller_than_the_plain_writer(pdf: bytes) -> None:
     assert len(pdf) < 0.75 * len(plain)
     assert pdfium.PdfDocument(plain).get_page(0).get_textpage().get_text_range() == \
         pdfium.PdfDocument(pdf).get_page(0).get_textpage().get_text_range()
+
+
+def test_only_the_ascii_glyphs_drawn_are_embedded(pdf: bytes) -> None:
+    """ASCII keeps its own codes (text stays searchable through a PDF printer), but a glyph
+    the handout never draws is not embedded: its code points at .notdef."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    drawn = set(pdfium.PdfDocument(pdf).get_page(0).get_textpage().get_text_range()) | \
+        set(pdfium.PdfDocument(pdf).get_page(1).get_textpage().get_text_range())
+    checked = 0
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            cmap = font.get_object()["/ToUnicode"].get_object().get_data().decode("latin-1")
+            mapped = {chr(int(u, 16)) for code, u in re.findall(r"<([0-9A-F]{2})> <([0-9A-F]{4})>",
+                                                               cmap)}
+            ascii_mapped = {ch for ch in mapped if 33 <= ord(ch) < 127}
+            assert ascii_mapped <= drawn, sorted(ascii_mapped - drawn)
+            checked += len(ascii_mapped)
+    assert checked > 60
+    assert "~" not in drawn and "^" not in drawn  # never in the English handout
