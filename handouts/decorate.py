@@ -12,7 +12,7 @@ from typing import Any
 
 from . import furniture
 from .errors import RenderError, problem
-from .furniture import BAND_FIRST, BAND_LATER, BOTTOM, MARGIN, QR_TILE, PAGE_SIZES
+from .furniture import BOTTOM, MARGIN, QR_TILE, PAGE_SIZES
 from .styles import INK
 from .tagging import Node, artifact, tagged, tagger_of
 
@@ -27,7 +27,8 @@ def decorate(canv: Any, page: Any, first: bool, fitted: tuple | None = None) -> 
     from reportlab.lib.colors import HexColor
 
     width, height = PAGE_SIZES[page.paper]
-    band = BAND_FIRST if first else BAND_LATER
+    sizes = page.sizes
+    band = sizes.band_first if first else sizes.band_later
     pal = page.palette
     canv.saveState()
     if not (first and page.letterhead):
@@ -43,9 +44,10 @@ def decorate(canv: Any, page: Any, first: bool, fitted: tuple | None = None) -> 
         else:
             with artifact(canv, "Pagination"):
                 room = width - 2 * MARGIN
-                name = furniture.ellipsize(page.chain, page.clinic.name, 11, room, True)
-                furniture.draw_line(canv, page.chain, MARGIN, height - band + 9,
-                                    furniture.Line(name, 11, True))
+                name = furniture.ellipsize(page.chain, page.clinic.name, sizes.line, room, True)
+                furniture.draw_line(canv, page.chain, MARGIN,
+                                    height - band + sizes.running_baseline,
+                                    furniture.Line(name, sizes.line, True))
     _footer(canv, page, width, rows, tag=first)
     canv.restoreState()
 
@@ -75,9 +77,9 @@ def footer_items(page: Any) -> list[tuple[str, str]]:
 
 def footer_rows(page: Any) -> list[list[tuple[str, str]]]:
     """The footer's items, broken into lines (raises RenderError if it needs more than three)."""
-    room = PAGE_SIZES[page.paper][0] - 2 * MARGIN - 75
-    items = footer_items(page)
-    lines = furniture.footer_lines(page.chain, items, room, page.clinic.source)
+    room = PAGE_SIZES[page.paper][0] - 2 * MARGIN - 75 * page.sizes.floor / furniture.MIN_SIZE
+    items = footer_items(page)  # (the right end is the page number's)
+    lines = furniture.footer_lines(page.chain, items, room, page.clinic.source, page.sizes)
     rows, it = [], iter(items)
     for line in lines:
         row: list[tuple[str, str]] = []
@@ -90,11 +92,12 @@ def footer_rows(page: Any) -> list[list[tuple[str, str]]]:
 def _footer(canv: Any, page: Any, width: float, rows: list, tag: bool) -> None:
     from reportlab.lib.colors import HexColor
 
-    top = BOTTOM + (len(rows) - 1) * furniture.FOOTER_LEADING
+    top = BOTTOM + (len(rows) - 1) * page.sizes.footer_leading
+    rule = top + page.sizes.floor + 3
     with artifact(canv, "Pagination"):
         canv.setStrokeColor(HexColor(page.palette.primary))
         canv.setLineWidth(0.8)
-        canv.line(MARGIN, top + 12, width - MARGIN, top + 12)
+        canv.line(MARGIN, rule, width - MARGIN, rule)
     canv.setFillColor(HexColor("#333333"))
     root = _root(canv) if tag else None
     para = Node("P", root, last=True) if root is not None else None
@@ -110,13 +113,14 @@ def _footer_text(canv: Any, page: Any, rows: list, top: float, para: Node | None
     links = {"email": (f"mailto:{c.email}", f"E-mail {c.email}"),
              "website": (c.website, f"Website {c.website}")}
     for n, row in enumerate(rows):
-        x, y = MARGIN, top - n * furniture.FOOTER_LEADING
+        x, y = MARGIN, top - n * page.sizes.footer_leading
+        size = page.sizes.floor
         for k, (key, text) in enumerate(row):
-            line = furniture.Line(text, furniture.MIN_SIZE)
+            line = furniture.Line(text, size)
             with tagged(canv, para):
                 if k:
                     x += furniture.draw_line(canv, page.chain, x, y,
-                                             furniture.Line(SEPARATOR, furniture.MIN_SIZE))
+                                             furniture.Line(SEPARATOR, size))
                 if para is None or key not in links:
                     x += furniture.draw_line(canv, page.chain, x, y, line)
             if para is not None and key in links:
@@ -147,35 +151,38 @@ def band_room(page: Any) -> tuple[float, float]:
 
 
 def header_address_lines(page: Any) -> int:
-    """How many address lines the band shows: all on one line if they fit at 9 pt, else one."""
+    """How many address lines the band shows: all on one line if they fit, else one."""
     room = band_room(page)[1]
     joined = ", ".join(page.clinic.address)
-    return len(page.clinic.address) if furniture.fit_size(page.chain, joined, 11, room, False) \
-        else 1
+    sizes = page.sizes
+    fits = furniture.fit_size(page.chain, joined, sizes.line, room, False, sizes.band_floor)
+    return len(page.clinic.address) if fits else 1
 
 
 def band_lines(page: Any, room: float) -> list[tuple[str, furniture.Line]]:
     """The text of page 1's band, each line with its role (name, address, label, link)."""
-    clinic, chain, labels = page.clinic, page.chain, page.labels
+    clinic, chain, labels, sizes = page.clinic, page.chain, page.labels, page.sizes
+    size, floor = sizes.line, sizes.band_floor
     lines = [("name", line) for line in furniture.name_lines(chain, clinic.name, room,
-                                                             clinic.source)]
+                                                             clinic.source, sizes)]
     shown = ", ".join(clinic.address[:header_address_lines(page)])
-    lines.append(("address", furniture.fitted_line(chain, shown, 11, room, False, clinic.source,
-                                                   "address[0]")))
+    lines.append(("address", furniture.fitted_line(chain, shown, size, room, False,
+                                                   clinic.source, "address[0]", floor)))
     if clinic.booking_url:
         label, url = f"{labels['book_online']}:", clinic.booking_url.removeprefix("https://")
-        if furniture.fit_size(chain, f"{label} {url}", 11, room, True):
-            size = furniture.fitted_line(chain, f"{label} {url}", 11, room, True, clinic.source,
-                                         "booking_url").size
-            lines.append(("booking", furniture.Line(f"{label} {url}", size, True)))
+        if furniture.fit_size(chain, f"{label} {url}", size, room, True, floor):
+            fitted = furniture.fitted_line(chain, f"{label} {url}", size, room, True,
+                                           clinic.source, "booking_url", floor).size
+            lines.append(("booking", furniture.Line(f"{label} {url}", fitted, True)))
         else:  # the link on a line of its own under its label
-            lines.append(("label", furniture.Line(label, 11, True)))
-            lines.append(("link", furniture.fitted_line(chain, url, 11, room, True,
-                                                        clinic.source, "booking_url")))
+            lines.append(("label", furniture.Line(label, size, True)))
+            lines.append(("link", furniture.fitted_line(chain, url, size, room, True,
+                                                        clinic.source, "booking_url", floor)))
     else:
         lines.append(("phone", furniture.fitted_line(chain, f"{labels['phone']} {clinic.phone}",
-                                                     11, room, True, clinic.source, "phone")))
-    if sum(line.size * LINE_STEP for _, line in lines) > BAND_FIRST - 10:
+                                                     size, room, True, clinic.source, "phone",
+                                                     floor)))
+    if sum(line.size * LINE_STEP for _, line in lines) > sizes.band_first - 10:
         raise RenderError(problem(clinic.source, "name", "the clinic's name, address and booking "
                                                          "link do not fit in the header; shorten "
                                                          "the name"))
@@ -186,21 +193,20 @@ def _first_band(canv: Any, page: Any, width: float, height: float, lines: list) 
     """Page 1 band: logo, clinic name and address, booking link and QR code (tagged)."""
     from reportlab.lib.colors import HexColor
 
-    clinic, root = page.clinic, _root(canv)
+    clinic, root, band = page.clinic, _root(canv), page.sizes.band_first
     if page.logo is not None:
-        _draw_logo(canv, page, MARGIN, height - BAND_FIRST + 12, root)
+        _draw_logo(canv, page, MARGIN, height - band + (band - furniture.LOGO_BOX) / 2, root)
         canv.setFillColor(HexColor(page.palette.on_primary))
     x, _ = band_room(page)
     steps = [line.size * LINE_STEP for _, line in lines]
-    y = height - (BAND_FIRST - sum(steps)) / 2 - lines[0][1].size * 0.95
+    y = height - (band - sum(steps)) / 2 - lines[0][1].size * 0.95
     name = root.child("P") if root is not None else None
     booking = root.child("P") if root is not None else None
     for (role, line), step in zip(lines, steps, strict=True):
         _band_line(canv, page, x, y, role, line, name, booking, root)
         y -= step
     if clinic.booking_url:
-        _qr(canv, page, width - MARGIN - QR_TILE,
-            height - BAND_FIRST + (BAND_FIRST - QR_TILE) / 2, booking)
+        _qr(canv, page, width - MARGIN - QR_TILE, height - band + (band - QR_TILE) / 2, booking)
 
 
 def _band_line(canv: Any, page: Any, x: float, y: float, role: str, line: furniture.Line,
@@ -265,7 +271,8 @@ def draw_page_number(canv: Any, page: Any, label: str, number: int, total: int) 
     from reportlab.lib.colors import HexColor
 
     width, _ = PAGE_SIZES[page.paper]
-    line = furniture.Line(label.format(page=number, pages=total), 9, True)
+    size = page.sizes.floor
+    line = furniture.Line(label.format(page=number, pages=total), size, True)
     canv.setFillColor(HexColor(INK))
-    x = width - MARGIN - furniture.text_width(page.chain, line.text, 9, True)
+    x = width - MARGIN - furniture.text_width(page.chain, line.text, size, True)
     furniture.draw_line(canv, page.chain, x, BOTTOM, line)

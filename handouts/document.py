@@ -10,6 +10,7 @@ from .errors import RenderError, TemplateError
 from .fonts import FontChain, check_glyphs, font_chain
 from .jobs import HandoutJob, select_practitioners
 from .fitbound import cannot_fit
+from .furniture import LARGE, STANDARD
 from .layout import PageInfo, PdfMeta, count_pages, frame_heights, frame_width, render_pdf
 from .logo import logo_reader
 from .markup import build_story
@@ -71,13 +72,14 @@ def compose_traced(clinic: Clinic, job: HandoutJob, creator: str) -> Composed:
     labels = _labels(text.meta, text.source)
     palette = make_palette(clinic.brand.primary, clinic.brand.accent)
     date = dt.date.fromisoformat(job.date)
+    large = job.edition == "large-print"
     page = PageInfo(clinic, palette, chain, labels, job.paper,
-                    logo_reader(clinic.logo) if clinic.logo else None, clinic.letterhead is not None)
+                    logo_reader(clinic.logo) if clinic.logo else None, clinic.letterhead is not None,
+                    LARGE if large else STANDARD)
     meta = PdfMeta(title=str(text.meta.get("title", "")), author=clinic.name,
                    subject=str(text.meta.get("subject", "")),
                    keywords=", ".join(text.meta.get("keywords", [])), lang=job.lang,
                    date=f"D:{date:%Y%m%d}000000+00'00'", creator=creator, archive=job.archive)
-    large = job.edition == "large-print"
     limit = 99 if large else int(text.meta.get("max_pages", MAX_PAGES))
     texts = {"list": text}
 

@@ -1,8 +1,9 @@
-"""Page furniture: the header band and the footer, fitted to the page with a 9 pt floor.
+"""Page furniture: the header band and the footer, fitted to the page with a floor on type size.
 
-Nothing here is drawn smaller than 9 pt. A long clinic name first gets smaller (down to 14 pt),
-then takes two lines; the header shows the first address line and the footer the rest; the logo is
-fitted in a box with a minimum height. What still does not fit is a RenderError naming the key.
+Nothing here is drawn smaller than 9 pt (14 pt in large print: `Sizes`). A long clinic name first
+gets smaller (down to 14 pt; 18 in large print), then takes two lines; the header shows the first
+address line and the footer the rest; the logo is fitted in a box with a minimum height. What
+still does not fit is a RenderError naming the key.
 """
 
 from __future__ import annotations
@@ -29,6 +30,32 @@ LOGO_MIN_H = 22.0
 LOGO_MIN_RATIO = 0.4  # width / height: taller logos would be slivers
 FOOTER_LEADING = 11.0
 FOOTER_MAX_LINES = 3
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """The furniture's type sizes and heights for one edition."""
+
+    floor: float = MIN_SIZE          # footer text and page numbers; nothing is smaller
+    line: float = 11.0               # band lines (address, booking link) and running headers
+    band_floor: float = MIN_SIZE     # a band line that is too long shrinks down to this
+    name: float = 20.0               # the clinic's name on one line, shrinking to name_floor
+    name_floor: float = 14.0
+    name_wrapped: tuple = ((15.0, 2), (13.0, 2), (11.0, 2), (11.0, 3))  # (size, most lines)
+    footer_leading: float = FOOTER_LEADING
+    footer_lines: int = FOOTER_MAX_LINES
+    band_first: float = BAND_FIRST
+    band_later: float = BAND_LATER
+    running_baseline: float = 9.0    # the running header's baseline above the later band's foot
+
+
+STANDARD = Sizes()
+# Large print: the phone number, e-mail, website and page numbers at 14 pt (the body is 18 pt), a
+# taller band whose lines shrink no further than 12 pt (a long booking link: the QR code beside
+# it carries it too), up to five footer lines.
+LARGE = Sizes(floor=14.0, line=14.0, band_floor=12.0, name=24.0, name_floor=18.0,
+              name_wrapped=((18.0, 2), (16.0, 2), (14.0, 2), (14.0, 3)), footer_leading=17.0,
+              footer_lines=5, band_first=110.0, band_later=34.0, running_baseline=12.0)
 
 
 @dataclass(frozen=True)
@@ -83,48 +110,53 @@ def wrap_words(chain: FontChain, text: str, size: float, room: float, bold: bool
     return lines
 
 
-def name_lines(chain: FontChain, name: str, room: float, source: object) -> list[Line]:
+def name_lines(chain: FontChain, name: str, room: float, source: object,
+               sizes: Sizes = STANDARD) -> list[Line]:
     """The clinic name for the band: 20 pt down to 14 pt on one line, else two lines (three
-    beside a wide logo) of 15 to 11 pt."""
-    size = fit_size(chain, name, 20, room, True, floor=14)
+    beside a wide logo) of 15 to 11 pt (larger in large print)."""
+    size = fit_size(chain, name, sizes.name, room, True, floor=sizes.name_floor)
     if size is not None:
         return [Line(name, size, True)]
-    for size, most in ((15.0, 2), (13.0, 2), (11.0, 2), (11.0, 3)):
+    for size, most in sizes.name_wrapped:
         lines = wrap_words(chain, name, size, room, True)
         if len(lines) <= most and all(text_width(chain, t, size, True) <= room for t in lines):
             return [Line(t, size, True) for t in lines]
+    smallest, most = sizes.name_wrapped[-1]
     raise RenderError(problem(source, "name", f"{name!r} is too long for the header "
-                                              "(three lines of 11 pt); shorten it"))
+                                              f"({most} lines of {smallest:g} pt); shorten it"))
 
 
 def fitted_line(chain: FontChain, text: str, size: float, room: float, bold: bool,
-                source: object, key: str) -> Line:
-    """One line at `size`, made smaller down to 9 pt to fit; else an error naming `key`."""
-    fitted = fit_size(chain, text, size, room, bold)
+                source: object, key: str, floor: float = MIN_SIZE) -> Line:
+    """One line at `size`, made smaller down to `floor` to fit; else an error naming `key`."""
+    fitted = fit_size(chain, text, size, room, bold, floor)
     if fitted is None:
-        raise RenderError(problem(source, key, f"{text!r} is too long to print at 9 pt or more "
-                                               f"in {room:.0f} pt; shorten it"))
+        raise RenderError(problem(source, key, f"{text!r} is too long to print at {floor:g} pt "
+                                               f"or more in {room:.0f} pt; shorten it"))
     return Line(text, fitted, bold)
 
 
 def footer_lines(chain: FontChain, items: list[tuple[str, str]], room: float,
-                 source: object) -> list[Line]:
-    """The footer: items joined by " · " on up to three 9 pt lines, broken between items."""
+                 source: object, sizes: Sizes = STANDARD) -> list[Line]:
+    """The footer: items joined by " · " on up to three 9 pt lines (five of 14 pt in large
+    print), broken between items."""
+    size = sizes.floor
     lines: list[str] = []
     for key, text in items:
-        if text_width(chain, text, MIN_SIZE) > room:
-            raise RenderError(problem(source, key, f"{text!r} is too long for the footer at 9 pt; "
-                                                   "shorten it"))
+        if text_width(chain, text, size) > room:
+            raise RenderError(problem(source, key, f"{text!r} is too long for the footer at "
+                                                   f"{size:g} pt; shorten it"))
         trial = f"{lines[-1]}  ·  {text}" if lines else text
-        if lines and text_width(chain, trial, MIN_SIZE) <= room:
+        if lines and text_width(chain, trial, size) <= room:
             lines[-1] = trial
         else:
             lines.append(text)
-    if len(lines) > FOOTER_MAX_LINES:
-        raise RenderError(problem(source, "address", "the contact details need more than three "
-                                                     "footer lines at 9 pt; shorten the address, "
-                                                     "the e-mail address or the website"))
-    return [Line(t, MIN_SIZE) for t in lines]
+    if len(lines) > sizes.footer_lines:
+        raise RenderError(problem(source, "address", f"the contact details need more than "
+                                                     f"{sizes.footer_lines} footer lines at "
+                                                     f"{size:g} pt; shorten the address, the "
+                                                     "e-mail address or the website"))
+    return [Line(t, size) for t in lines]
 
 
 def logo_box(width_px: int, height_px: int, source: object) -> tuple[float, float]:

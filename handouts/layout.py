@@ -12,7 +12,7 @@ from typing import Any
 from .errors import RenderError, problem
 from . import decorate, furniture, pdfwriter
 from .fonts import FontChain
-from .furniture import BAND_FIRST, BAND_LATER, BOTTOM, MARGIN, PAGE_SIZES
+from .furniture import BOTTOM, MARGIN, PAGE_SIZES, STANDARD, Sizes
 from .models import Clinic
 from .structtree import DocInfo, page_hook, write_structure
 from .styles import INK, Palette
@@ -32,6 +32,7 @@ class PageInfo:
     paper: str
     logo: Any  # a reportlab ImageReader, or None
     letterhead: bool = False  # page 1 goes on the clinic's letterhead: no header band there
+    sizes: Sizes = STANDARD  # furniture type sizes: furniture.LARGE for large print
 
 
 @dataclass(frozen=True)
@@ -51,16 +52,16 @@ def frame_width(paper: str) -> float:
     return PAGE_SIZES[paper][0] - 2 * MARGIN
 
 
-def _frames(paper: str, fitted: tuple) -> tuple[float, float, float]:
+def _frames(page: PageInfo, fitted: tuple) -> tuple[float, float, float]:
     """Return the text frames' bottom, and the heights of page 1's frame and the later ones'."""
-    height = PAGE_SIZES[paper][1]
-    bottom = BOTTOM + 22 + (len(fitted[0]) - 1) * furniture.FOOTER_LEADING
-    return bottom, height - BAND_FIRST - 14 - bottom, height - BAND_LATER - 18 - bottom
+    height, sizes = PAGE_SIZES[page.paper][1], page.sizes
+    bottom = BOTTOM + sizes.floor + 13 + (len(fitted[0]) - 1) * sizes.footer_leading
+    return bottom, height - sizes.band_first - 14 - bottom, height - sizes.band_later - 18 - bottom
 
 
 def frame_heights(page: PageInfo) -> tuple[float, float]:
     """Return the text height of page 1 and of every later page."""
-    return _frames(page.paper, decorate.fit_furniture(page))[1:]
+    return _frames(page, decorate.fit_furniture(page))[1:]
 
 
 def render_pdf(story: list, page: PageInfo, meta: PdfMeta, root: Node,
@@ -79,7 +80,7 @@ def render_pdf(story: list, page: PageInfo, meta: PdfMeta, root: Node,
     width, height = PAGE_SIZES[page.paper]
     inner = width - 2 * MARGIN
     fitted = decorate.fit_furniture(page)  # a name or address that cannot fit fails here, cleanly
-    bottom, first_h, later_h = _frames(page.paper, fitted)
+    bottom, first_h, later_h = _frames(page, fitted)
     first = Frame(MARGIN, bottom, inner, first_h, id="first",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     later = Frame(MARGIN, bottom, inner, later_h, id="later",

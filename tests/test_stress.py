@@ -123,6 +123,20 @@ def test_four_line_address_goes_partly_to_the_footer(tmp_path: Path, lang: str) 
         assert squash(line) in text
 
 
+@pytest.mark.parametrize("lang", ["en", "pa", "zh-Hant"])
+def test_large_print_furniture_with_a_long_name_and_address(tmp_path: Path, lang: str) -> None:
+    """Large print sets the furniture at 14 pt: an 80-character name takes two lines of the
+    taller band, and three address lines go to a footer of up to five lines."""
+    address = ('["Unit 1200 – 4567 Kingsway Boulevard North", "Metrotown Professional Tower, '
+               '12th Floor", "Burnaby, British Columbia", "V5H 2A9 Canada"]')
+    folder = make(tmp_path, clinic_toml(name=LONG_NAME, address=address))
+    pdf, _ = render(folder, lang=lang, edition="large-print")
+    report = check_pdf(pdf)
+    assert report.problems == []
+    assert report.min_size >= 14.0
+    assert squash("V5H 2A9 Canada") in squash(pdf_text(pdf))  # the last line, in the footer
+
+
 @pytest.mark.parametrize("primary", ["#F8F8F8", "#111111"])
 @pytest.mark.parametrize("lang", ["en", "zh-Hant", "pa"])
 def test_very_light_and_very_dark_brands(tmp_path: Path, primary: str, lang: str) -> None:
@@ -224,5 +238,5 @@ def test_contact_details_too_long_for_the_footer_are_a_clean_error(tmp_path: Pat
     result = runner.invoke(main, ["generate", "--clinic", str(folder), "--lang", "zh-Hant",
                                   "-o", str(out)])
     assert result.exit_code == 1
-    assert "address: the contact details need more than three footer lines" in result.output
+    assert "address: the contact details need more than 3 footer lines at 9 pt" in result.output
     assert "Traceback" not in result.output and not out.exists()
