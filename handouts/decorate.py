@@ -48,8 +48,22 @@ def decorate(canv: Any, page: Any, first: bool, fitted: tuple | None = None) -> 
                 furniture.draw_line(canv, page.chain, MARGIN,
                                     height - band + sizes.running_baseline,
                                     furniture.Line(name, sizes.line, True))
+    elif first:
+        _letterhead_name(canv, page, height)
     _footer(canv, page, width, rows, tag=first)
     canv.restoreState()
+
+
+def _letterhead_name(canv: Any, page: Any, height: float) -> None:
+    """On a letterhead, the clinic's name is part of the letterhead (an artifact to a screen
+    reader): say it first anyway, as invisible text (render mode 3) tagged as page 1's first
+    paragraph, where the letterhead shows it."""
+    root = _root(canv)
+    if root is None:
+        return
+    with tagged(canv, root.child("P")):
+        furniture.draw_line(canv, page.chain, MARGIN, height - 40,
+                            furniture.Line(page.clinic.name, page.sizes.line, True), mode=3)
 
 
 def fit_furniture(page: Any) -> tuple[list, list]:

@@ -72,13 +72,15 @@ def text_width(chain: FontChain, text: str, size: float, bold: bool = False) -> 
     return sum(shape_line(run, font, size)[1] for run, font in _font_runs(chain, text, bold))
 
 
-def draw_line(canv: Any, chain: FontChain, x: float, y: float, line: Line) -> float:
-    """Draw one line, each script run in its own font; return its width."""
+def draw_line(canv: Any, chain: FontChain, x: float, y: float, line: Line,
+              mode: int | None = None) -> float:
+    """Draw one line, each script run in its own font; return its width (`mode` 3: invisible
+    text, read by screen readers and search, never seen)."""
     start = x
     for run, font in _font_runs(chain, line.text, line.bold):
         shaped, width = shape_line(run, font, line.size)
         canv.setFont(font, line.size)
-        canv.drawString(x, y, shaped)
+        canv.drawString(x, y, shaped, mode=mode)
         x += width
     return x - start
 

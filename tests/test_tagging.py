@@ -75,3 +75,29 @@ def test_figures_say_what_they_show() -> None:
     assert "Harbourview Physiotherapy (sample clinic) logo" in alts
     assert any(a.startswith("QR code: book online at https://") for a in alts)
     assert any("0.25 mm" in a for a in alts)  # the needle-sizes illustration
+
+
+def test_a_letterhead_clinic_is_named_first(tmp_path) -> None:
+    """The letterhead shows the clinic's name as artwork (an artifact): a screen reader still
+    hears it first, from invisible text (render mode 3) that changes nothing on the page."""
+    import pypdfium2 as pdfium
+    from PIL import ImageChops
+
+    from handouts import decorate
+
+    data = _pdf("cedar-lane-wellness", "alex-morgan", "en", "letter")
+    lines = [line.strip() for line in _struct_text(data, tmp_path).splitlines()]
+    assert lines[1:3] == ["P (block)", '"Cedar Lane Wellness (sample clinic)"']
+    saved = decorate._letterhead_name
+    decorate._letterhead_name = lambda *args: None
+    try:
+        from handouts.jobs import HandoutJob, build_handout
+
+        from conftest import DATE, EXAMPLES
+        without = build_handout(HandoutJob(str(EXAMPLES / "cedar-lane-wellness"),
+                                           practitioner="alex-morgan", lang="en",
+                                           paper="letter", date=DATE))
+    finally:
+        decorate._letterhead_name = saved
+    pages = [pdfium.PdfDocument(d)[0].render(scale=1).to_pil() for d in (data, without)]
+    assert ImageChops.difference(*pages).getbbox() is None  # not a pixel changes
