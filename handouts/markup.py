@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any
@@ -41,8 +42,48 @@ class _Ctx:
 @lru_cache(maxsize=32)
 def parse_blocks(markdown: str) -> list:
     """Parse Markdown into markdown-it block tokens, cached: the same text comes back for every
-    paper size and for each re-layout; callers must not change the tokens."""
+    paper size and for each re-layout; callers must not change the tokens.
+
+    The text is parsed section by section (a heading outside any ::: container starts one), each
+    section cached on its own: a clinic's handout differs from the next clinic's in a line or
+    two, so most sections are parsed once per process. A heading ends whatever block was open,
+    so the tokens are those of parsing the whole text at once, except that their line numbers
+    count from the section's start (`parse_whole` gives true ones, for error messages)."""
+    tokens: list = []
+    for section in _sections(markdown):
+        tokens += _parse_section(section)
+    return tokens
+
+
+def parse_whole(markdown: str) -> list:
+    """Parse Markdown in one piece: the same tokens, with line numbers from the top."""
     return _parser().parse(markdown)
+
+
+_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+
+
+@lru_cache(maxsize=512)
+def _parse_section(section: str) -> list:
+    return _parser().parse(section)
+
+
+def _sections(markdown: str) -> list[str]:
+    """Cut Markdown before each heading line that is outside every ::: container and fence."""
+    sections: list[str] = []
+    start, depth, fenced, at = 0, 0, False, 0
+    for line in markdown.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and stripped.startswith(":::"):
+            depth = depth + 1 if stripped[3:].strip() else max(depth - 1, 0)
+        elif not fenced and depth == 0 and _HEADING.match(line) and at > start:
+            sections.append(markdown[start:at])
+            start = at
+        at += len(line)
+    sections.append(markdown[start:])
+    return sections
 
 
 def build_story(markdown: str, styles: dict, palette: Palette, chain: FontChain,
@@ -50,8 +91,12 @@ def build_story(markdown: str, styles: dict, palette: Palette, chain: FontChain,
     """Turn handout Markdown into a list of flowables, each tied to its structure element under
     `root` (the tagged PDF's Document); unknown constructs are errors."""
     ctx = _Ctx(styles, palette, chain, source, width, root or Node("Document"))
-    tokens = parse_blocks(markdown)
-    story, pos = _blocks(tokens, 0, ctx, "body", until=None)
+    try:
+        story, _ = _blocks(parse_blocks(markdown), 0, ctx, "body", until=None)
+    except TemplateError:  # say it again with line numbers counted from the top
+        _blocks(parse_whole(markdown), 0, _Ctx(styles, palette, chain, source, width,
+                                               Node("Document")), "body", until=None)
+        raise
     return story
 
 

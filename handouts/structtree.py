@@ -34,8 +34,8 @@ PRODUCER = "ReportLab PDF Library - (opensource)"  # what ReportLab writes in th
 
 def _ordered(kids: list) -> list:
     """Kids in reading order: nodes marked `last` (the page-1 footer) go to the end."""
-    return [k for k in kids if not (isinstance(k, Node) and k.last)] + \
-        [k for k in kids if isinstance(k, Node) and k.last]
+    last = [k for k in kids if type(k) is Node and k.last]
+    return [k for k in kids if not (type(k) is Node and k.last)] + last if last else kids
 
 
 def write_structure(canv: Any, tagger: Tagger, info: DocInfo) -> None:
@@ -44,27 +44,28 @@ def write_structure(canv: Any, tagger: Tagger, info: DocInfo) -> None:
 
     doc = canv._doc
     refs: dict[int, Any] = {}
-    elements: list[tuple[Node, Any]] = []
+    elements: list[tuple[Node, Any, list]] = []
 
     def visit(node: Node) -> None:
         elem = _element_class()(node.tag)
         refs[id(node)] = doc.Reference(elem, f"SE{len(elements) + 1}")
-        elements.append((node, elem))
-        for kid in _ordered(node.kids):
-            if isinstance(kid, Node):
+        kids = _ordered(node.kids)
+        elements.append((node, elem, kids))
+        for kid in kids:
+            if type(kid) is Node:
                 visit(kid)
 
     visit(tagger.root)
     root = PDFDictionary()
     root_ref = doc.Reference(root, "StructTreeRoot")
-    for node, elem in elements:  # /Type /StructElem is optional: left out, as bare MCIDs are
+    for node, elem, kids in elements:  # /Type /StructElem is optional: left out, as MCIDs are
         elem.parent = refs[id(node.parent)] if node.parent is not None else root_ref
         elem.attrs = node.attrs
         pages = {kid[1] for kid in node.kids if isinstance(kid, tuple)}
         one_page = len(pages) == 1
         if one_page:
             elem.page = _page_ref(next(iter(pages)))
-        elem.kids = [_kid(kid, refs, doc, one_page) for kid in _ordered(node.kids)]
+        elem.kids = [_kid(kid, refs, doc, one_page) for kid in kids]
     root["Type"] = PDFName("StructTreeRoot")
     root["K"] = refs[id(tagger.root)]
     root["ParentTree"] = doc.Reference(_parent_tree(tagger, refs), "ParentTree")
