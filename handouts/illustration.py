@@ -178,7 +178,14 @@ def _figure_class() -> type:
             self.spaceBefore, self.spaceAfter = 2, 6
 
         def _columns(self, width: float) -> list[tuple[float, float]]:
-            """Return (x, width) of each shape-and-label group (see _share)."""
+            """Return (x, width) of each shape-and-label group (see _share), once per width
+            (ReportLab wraps a flowable several times while it lays a page out)."""
+            cached = self.__dict__.get("_columns_at")
+            if cached is None or cached[0] != width:
+                cached = self._columns_at = (width, self._share_columns(width))
+            return cached[1]
+
+        def _share_columns(self, width: float) -> list[tuple[float, float]]:
             inner = width - 2 * PAD
             fixed = [(w + GAP if w else 0) + GAP for w in self.widths]
             natural = [_natural_width(label) for label in self.labels]
