@@ -36,8 +36,13 @@ class Answers:
 
 
 def practitioner_id(name: str) -> str:
-    """Return a kebab-case id from a name ("Sam Taylor" → "sam-taylor")."""
-    ident = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
+    """Return a kebab-case id from a name ("Sam Taylor" → "sam-taylor", "Marie-Ève Côté" →
+    "marie-eve-cote": accents come off rather than taking their letter with them)."""
+    import unicodedata
+
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold())
+                    if not unicodedata.combining(ch))
+    ident = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
     return ident[:40].strip("-") or "practitioner"
 
 
@@ -99,7 +104,9 @@ def init_clinic(folder: str | Path, answers: Answers, force: bool = False) -> Pa
     target = folder / CONFIG_NAME
     if target.exists() and not force:
         raise OutputError(f"{target}: already exists (use --force to replace it)")
+    created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []  # taken back if the result does not pass check: a clean retry
     logo_name = ""
     if answers.logo:
         source = Path(answers.logo)
@@ -107,10 +114,18 @@ def init_clinic(folder: str | Path, answers: Answers, force: bool = False) -> Pa
             raise ConfigError(f"--logo: {answers.logo!r} does not exist")
         logo_name = "logo" + source.suffix.lower()
         if source.resolve() != (folder / logo_name).resolve():
+            if not (folder / logo_name).exists():
+                written.append(folder / logo_name)
             shutil.copyfile(source, folder / logo_name)
     text = render_toml(answers, logo_name, schema_path().as_uri())
     target.write_text(text, encoding="utf-8")
+    written.append(target)
     report = check_clinic(folder)
     if report.errors:
-        raise ConfigError(*report.errors)
+        for path in written:
+            path.unlink(missing_ok=True)
+        if created and not any(folder.iterdir()):
+            folder.rmdir()
+        raise ConfigError(*[line.replace(f"{target}: ", "", 1) for line in report.errors],
+                          "nothing was written: run handouts init again with that fixed")
     return target

@@ -65,3 +65,20 @@ def test_init_bad_value_is_reported_with_its_key(runner, tmp_path) -> None:
                                   "--colour", "green"])
     assert result.exit_code == 1
     assert "brand.primary: 'green' is not a colour" in result.output
+    assert not (tmp_path / "bad").exists()  # nothing written: the same command, fixed, works
+
+
+def test_init_refused_leaves_nothing_and_a_retry_works(runner, tmp_path) -> None:
+    folder = tmp_path / "montreal"
+    long_name = ["--name", "Clínica São João Physiothérapie & Acupuncture Integrative du "
+                           "Grand-Montréal-Ouest"]  # 81 characters
+    flags = [*FLAGS[2:], "--practitioner", "Marie-Ève Tremblay-O'Connor"]
+    refused = runner.invoke(main, ["init", str(folder), "--yes", *long_name, *flags])
+    assert refused.exit_code == 1
+    assert "name: is 81 characters long; at most 80 fit" in refused.output
+    assert "nothing was written" in refused.output and not folder.exists()
+    fixed = runner.invoke(main, ["init", str(folder), "--yes", "--name", "Clínica São João",
+                                 *flags])
+    assert fixed.exit_code == 0, fixed.output
+    config = tomllib.loads((folder / "clinic.toml").read_text(encoding="utf-8"))
+    assert config["practitioners"][0]["id"] == "marie-eve-tremblay-o-connor"  # È → e, not dropped
