@@ -188,10 +188,13 @@ def band_lines(page: Any, room: float) -> list[tuple[str, furniture.Line]]:
             fitted = furniture.fitted_line(chain, f"{label} {url}", size, room, True,
                                            clinic.source, "booking_url", floor).size
             lines.append(("booking", furniture.Line(f"{label} {url}", fitted, True)))
-        else:  # the link on a line of its own under its label
+        elif furniture.fit_size(chain, url, size, room, True, floor):  # a line of its own
             lines.append(("label", furniture.Line(label, size, True)))
             lines.append(("link", furniture.fitted_line(chain, url, size, room, True,
                                                         clinic.source, "booking_url", floor)))
+        else:  # a long link: after its label, broken after a / ? & # or = onto more lines
+            spare = sizes.band_first - 10 - sum(line.size * LINE_STEP for _, line in lines)
+            lines += _long_link(chain, label, url, size, floor, room, clinic.source, spare)
     else:
         lines.append(("phone", furniture.fitted_line(chain, f"{labels['phone']} {clinic.phone}",
                                                      size, room, True, clinic.source, "phone",
@@ -201,6 +204,20 @@ def band_lines(page: Any, room: float) -> list[tuple[str, furniture.Line]]:
                                                          "link do not fit in the header; shorten "
                                                          "the name"))
     return lines
+
+
+def _long_link(chain: Any, label: str, url: str, size: float, floor: float, room: float,
+               source: object, spare: float) -> list[tuple[str, furniture.Line]]:
+    """The booking link on two or three lines, the first after its label (the QR code carries
+    it whole): the largest size and fewest lines that fit the band's `spare` height."""
+    for most, trial in ((2, size), (2, floor), (3, size), (3, floor)):
+        after = room - furniture.text_width(chain, f"{label} ", trial, True)
+        parts = furniture.url_lines(chain, url, trial, after, room, most)
+        if parts and len(parts) * trial * LINE_STEP <= spare:
+            return [("booking", furniture.Line(f"{label} {parts[0]}", trial, True)),
+                    *(("link", furniture.Line(part, trial, True)) for part in parts[1:])]
+    raise RenderError(problem(source, "booking_url", f"{url!r} is too long for the header, even "
+                                                     f"on three lines of {floor:g} pt; shorten it"))
 
 
 def _first_band(canv: Any, page: Any, width: float, height: float, lines: list) -> None:

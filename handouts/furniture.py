@@ -8,6 +8,7 @@ still does not fit is a RenderError naming the key.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,6 +137,25 @@ def fitted_line(chain: FontChain, text: str, size: float, room: float, bold: boo
         raise RenderError(problem(source, key, f"{text!r} is too long to print at {floor:g} pt "
                                                f"or more in {room:.0f} pt; shorten it"))
     return Line(text, fitted, bold)
+
+
+_URL_BREAKS = re.compile(r"(?<=[/?&#=])")  # a URL may break after these
+
+
+def url_lines(chain: FontChain, url: str, size: float, first_room: float, room: float,
+              most: int = 2) -> list[str] | None:
+    """Break a long link after / ? & # or = into at most `most` bold lines, the first
+    `first_room` wide (it follows its label), the others `room`; None if it will not go."""
+    lines = [""]
+    for piece in filter(None, _URL_BREAKS.split(url)):
+        limit = first_room if len(lines) == 1 else room
+        if text_width(chain, lines[-1] + piece, size, True) <= limit:
+            lines[-1] += piece
+        elif not lines[-1] or text_width(chain, piece, size, True) > room:
+            return None
+        else:
+            lines.append(piece)
+    return lines if len(lines) <= most else None
 
 
 def footer_lines(chain: FontChain, items: list[tuple[str, str]], room: float,

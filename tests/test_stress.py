@@ -137,6 +137,33 @@ def test_large_print_furniture_with_a_long_name_and_address(tmp_path: Path, lang
     assert squash("V5H 2A9 Canada") in squash(pdf_text(pdf))  # the last line, in the footer
 
 
+@pytest.mark.parametrize("edition", ["standard", "large-print"])
+@pytest.mark.parametrize("lang", ["en", "fr", "zh-Hant"])
+def test_a_long_booking_link_is_broken_into_lines(tmp_path: Path, lang: str,
+                                                  edition: str) -> None:
+    """A booking link too long for one line even alone is broken after a / ? & or = (two or
+    three lines), the first part after its label; every part links to the whole address, as
+    the QR code does."""
+    import io
+
+    from pypdf import PdfReader
+
+    url = ("https://clinique-sao-joao.example/reserver-en-ligne/physiotherapie-acupuncture"
+           "?service=acupuncture&lang=fr&src=handout")
+    toml = clinic_toml().replace('booking_url = "https://stress.example/book"',
+                                 f'booking_url = "{url}"')
+    pdf, _ = render(make(tmp_path, toml), lang=lang, edition=edition)
+    report = check_pdf(pdf)
+    assert report.problems == [] and report.min_size >= 9.0
+    text = squash(pdf_text(pdf))
+    assert squash("clinique-sao-joao.example/reserver-en-ligne/") in text
+    assert squash("physiotherapie-acupuncture?service=acupuncture&lang=fr&src=handout") in text
+    assert squash(url.removeprefix("https://")) in text  # the parts, in order
+    links = [a.get_object()["/A"]["/URI"] for a in PdfReader(io.BytesIO(pdf)).pages[0]["/Annots"]
+             if a.get_object().get("/A")]
+    assert links.count(url) >= 3  # two lines of text and the QR code
+
+
 @pytest.mark.parametrize("primary", ["#F8F8F8", "#111111"])
 @pytest.mark.parametrize("lang", ["en", "zh-Hant", "pa"])
 def test_very_light_and_very_dark_brands(tmp_path: Path, primary: str, lang: str) -> None:
