@@ -126,6 +126,9 @@ def shape_run(text: str, font_name: str) -> Any:
     from reportlab.pdfbase.ttfonts import ShapeData
 
     font = pdfmetrics.getFont(font_name)
+    source = getattr(text, "__pieces__", None)
+    if source is not None:  # already shaped (a line ReportLab split and joined again): shape
+        text = "".join(source)  # the words it stands for, never its glyph codes
     buf = uharfbuzz.Buffer()
     buf.cluster_level = uharfbuzz.BufferClusterLevel.MONOTONE_CHARACTERS
     buf.add_str(text)
