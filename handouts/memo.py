@@ -42,22 +42,16 @@ class _MemoWrap:
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list:  # noqa: N803
-        """Split lines of the paragraph's own, never the lines shared with other documents:
-        ReportLab's split appends a space to the last word of each line it keeps, in place,
-        and a shaped (Punjabi) paragraph's shared lines may have been drawn already, their
-        words turned into glyph codes that the split would rejoin without the words they
-        stand for (the text layer of the next handout came out garbled). A shaped paragraph
-        is broken into lines afresh; other lines are copied."""
-        if _shaped(self):
-            key = self._memo_key(availWidth)
-            if key is not None:
-                _SHARED.pop(key, None)
-            self.__dict__.pop("_wrap_memo", None)
-            super().wrap(availWidth, availHeight)  # type: ignore[misc]
-        elif "blPara" not in self.__dict__:
-            self.wrap(availWidth, availHeight)
-        if "blPara" in self.__dict__ and not _shaped(self):
-            self.blPara = copy.deepcopy(self.blPara)
+        """Split freshly broken lines, never the lines shared with other documents: drawing
+        changes a line's words in place (a shaped word turns into glyph codes, a word list into
+        its fragment) and ReportLab's split appends a space to the lines it keeps, so a split of
+        shared lines depended on what an earlier handout drew (a Punjabi text layer came out
+        garbled, an English line was set another way). The entry is dropped, too."""
+        key = self._memo_key(availWidth)
+        if key is not None:
+            _SHARED.pop(key, None)
+        self.__dict__.pop("_wrap_memo", None)
+        super().wrap(availWidth, availHeight)  # type: ignore[misc]
         return super().split(availWidth, availHeight)  # type: ignore[misc]
 
     def __deepcopy__(self, memo: dict) -> Any:
@@ -71,13 +65,6 @@ class _MemoWrap:
         if not isinstance(bullet, (str, type(None))) or not isinstance(self.__dict__.get("text"), str):
             return None
         return (type(self), self.text, _style_key(self.style), bullet, width)
-
-
-def _shaped(para: Any) -> bool:
-    """Tell whether a paragraph's text is shaped (Punjabi)."""
-    from .shaping import needs_shaping
-
-    return needs_shaping(para.__dict__.get("text") or "")
 
 
 def _style_key(style: Any) -> str:

@@ -21,8 +21,10 @@ for clinic, who, lang, paper, edition in jobs:
 '''
 TARGETS = ["harbour-physio:sam-taylor:en:letter:standard",
            "maple-needle-clinic:-:zh-Hant:a4:standard",
-           "maple-needle-clinic:priya-gill:pa:letter:large-print"]
+           "maple-needle-clinic:priya-gill:pa:letter:large-print",   # a Punjabi paragraph split
+           "cedar-lane-wellness:alex-morgan:en:letter:large-print"]  # an English one split
 OTHERS = ["harbour-physio:sam-taylor:fr:a4:standard", "cedar-lane-wellness:-:en:letter:standard",
+          "cedar-lane-wellness:-:en:letter:large-print",
           "maple-needle-clinic:chen-wei:en:letter:large-print",
           "maple-needle-clinic:priya-gill:zh-Hans:letter:standard",
           "harbour-physio:-:vi:letter:standard"]
@@ -37,7 +39,8 @@ def _hashes(jobs: list[str]) -> list[str]:
 def test_first_last_and_alone_give_the_same_bytes() -> None:
     alone = [_hashes([target])[0] for target in TARGETS]
     mixed = _hashes([*TARGETS, *OTHERS, *reversed(TARGETS)])
-    assert mixed[:3] == alone                      # built first
-    assert mixed[-3:] == list(reversed(alone))     # built last, after everything else
-    assert len(set(mixed)) == len(set(TARGETS + OTHERS))  # and the others are all different
+    count = len(TARGETS)
+    assert mixed[:count] == alone                      # built first
+    assert mixed[-count:] == list(reversed(alone))     # built last, after everything else
+    assert len(set(mixed)) >= len(TARGETS) + len(OTHERS) - 1  # (two cedar versions may agree)
     assert hashlib.sha256(b"").hexdigest() not in mixed
