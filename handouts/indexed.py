@@ -25,7 +25,7 @@ def indexed_form(img: Any) -> tuple[bytes, bytes] | None:
                 .getextrema())
     if error > MAX_ERROR:
         return None
-    count = len(quantized.getcolors(256) or []) and max(i for _, i in quantized.getcolors(256)) + 1
+    count = max(index for _, index in quantized.getcolors(256)) + 1  # the palette entries used
     palette = bytes(quantized.getpalette()[:3 * count])
     return palette, zlib.compress(quantized.tobytes(), 9)
 

@@ -46,10 +46,8 @@ class _MemoWrap:
         changes a line's words in place (a shaped word turns into glyph codes, a word list into
         its fragment) and ReportLab's split appends a space to the lines it keeps, so a split of
         shared lines depended on what an earlier handout drew (a Punjabi text layer came out
-        garbled, an English line was set another way). The entry is dropped, too."""
-        key = self._memo_key(availWidth)
-        if key is not None:
-            _SHARED.pop(key, None)
+        garbled, an English line was set another way). The shared entry itself stays as it
+        was: only splits read lines that drawing has changed."""
         self.__dict__.pop("_wrap_memo", None)
         super().wrap(availWidth, availHeight)  # type: ignore[misc]
         return super().split(availWidth, availHeight)  # type: ignore[misc]
