@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from .errors import RenderError, problem
-from . import decorate, furniture, pdfwriter
+from . import columns, decorate, furniture, pdfwriter, replay
 from .fonts import FontChain
 from .furniture import BOTTOM, MARGIN, PAGE_SIZES, STANDARD, Sizes
 from .models import Clinic
@@ -103,6 +103,8 @@ def render_pdf(story: list, page: PageInfo, meta: PdfMeta, root: Node,
     info = DocInfo(meta.title, meta.lang, date, meta.creator, meta.author, meta.subject,
                    meta.keywords, meta.archive)
     install_tagging()
+    replay.install(_canvas_class())
+    columns.install()
     canvasmaker = partial(_canvas_class(), date=meta.date, tagger=Tagger(root, meta.lang),
                           info=info, pdfVersion=(1, 7), probe=probe,
                           number=lambda canv, n, total: decorate.draw_page_number(canv, page, label, n, total))

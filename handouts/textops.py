@@ -90,8 +90,11 @@ def install() -> None:
     from reportlab.pdfgen import canvas, textobject
     from reportlab.platypus import paragraph
 
+    from . import subsets
     from .glyphtext import to_unicode_cmap
     from .shaping import shape_frag_word
+
+    subsets.install()
 
     paragraph.shapeFragWord = shape_frag_word
     canvas.shapeFragWord = shape_frag_word
