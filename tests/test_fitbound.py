@@ -25,14 +25,40 @@ CASES = [("harbour-physio", "sam-taylor", "en", "letter"),  # level 0 skipped
 
 
 def _both(clinic, job) -> tuple[bytes, bytes]:
+    document._BOUNDS.clear()  # measured here, not remembered from an earlier test
     with_bound = document.compose_traced(clinic, job, "test").pdf
     saved = document.cannot_fit
     document.cannot_fit = lambda *args: False
+    document._BOUNDS.clear()
     try:
         without = document.compose_traced(clinic, job, "test").pdf
     finally:
         document.cannot_fit = saved
+        document._BOUNDS.clear()
     return with_bound, without
+
+
+def test_the_bound_of_a_text_is_remembered() -> None:
+    """A repeated handout does not measure its text again; another patient's strip (which
+    changes the story) is measured anew; the bytes are the same either way."""
+    clinic = load_clinic(EXAMPLES / "harbour-physio")
+    job = HandoutJob(str(EXAMPLES / "harbour-physio"), practitioner="sam-taylor", lang="en",
+                     paper="letter", date=DATE).resolved(clinic)
+    calls = []
+    saved = document.cannot_fit
+    document.cannot_fit = lambda *args: calls.append(1) or saved(*args)
+    document._BOUNDS.clear()
+    try:
+        first = document.compose_traced(clinic, job, "test").pdf
+        measured = len(calls)
+        assert measured >= 1
+        assert document.compose_traced(clinic, job, "test").pdf == first
+        assert len(calls) == measured  # remembered
+        other = job.__class__(**{**job.__dict__, "patient": "Pat Example"})
+        document.compose_traced(clinic, other, "test")
+        assert len(calls) > measured
+    finally:
+        document.cannot_fit = saved
 
 
 @pytest.mark.parametrize("name,who,lang,paper", CASES)
