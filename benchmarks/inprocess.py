@@ -30,6 +30,20 @@ def _median_ms(fn, count: int) -> float:
     return statistics.median(times) * 1000
 
 
+def _without_reuse(build) -> None:
+    """Build with drawing replay, kept column heights and kept fit bounds switched off (what
+    they save, measured in the same run)."""
+    from handouts import columns, document, replay
+
+    replay.enabled = columns.enabled = False
+    document._BOUNDS.clear()
+    try:
+        build()
+    finally:
+        replay.enabled = columns.enabled = True
+        document._BOUNDS.clear()
+
+
 def warm(main: Path, rounds: int, per_round: int) -> dict:
     """(a) the same handout again and again in one process: ours (build_handout, clinic folder
     read each time) against typst.compile (files and fonts read each time), A B A B."""
@@ -45,16 +59,19 @@ def warm(main: Path, rounds: int, per_round: int) -> dict:
     for fn in (ours, theirs, kept):  # first runs: imports, font registration, caches
         fn()
         fn()
-    a, b, c, ratios = [], [], [], []
+    a, b, c, d, ratios = [], [], [], [], []
     for _ in range(rounds):
         a.append(_median_ms(ours, per_round))
         b.append(_median_ms(theirs, per_round))
         c.append(_median_ms(kept, per_round))
+        d.append(_median_ms(lambda: _without_reuse(ours), per_round))
         ratios.append(a[-1] / b[-1])
     return {"warm_ms": statistics.median(a), "warm_typst_ms": statistics.median(b),
             "warm_ratio": statistics.median(ratios),
             "warm_typst_kept_compiler_ms": statistics.median(c),
             "warm_ratio_kept_compiler": statistics.median(x / y for x, y in zip(a, c)),
+            "warm_no_reuse_ms": statistics.median(d),
+            "warm_no_reuse_ratio": statistics.median(x / y for x, y in zip(d, b)),
             "warm_all_ms": [round(x, 2) for x in a], "warm_typst_all_ms": [round(x, 2) for x in b]}
 
 

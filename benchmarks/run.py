@@ -112,6 +112,9 @@ def report(res: dict) -> None:
               f"{goal}")
     print(f"{'    Typst with one kept Compiler (warm)':44} {'':12} "
           f"{res['warm_typst_kept_compiler_ms']:9.2f} ms {res['warm_ratio_kept_compiler']:10.2f}×")
+    if "warm_no_reuse_ms" in res:
+        print(f"{'    ours without replay and kept measures':44} {res['warm_no_reuse_ms']:9.2f} ms "
+              f"{'':12} {res['warm_no_reuse_ratio']:10.2f}×")
     print("(g) same bytes twice: ours in one process "
           f"{res['identical_in_process']}, across processes {res['identical_cold']}; Typst "
           f"{res['identical_in_process_typst']}, {res['identical_cold_typst']}")

@@ -12,11 +12,19 @@ names (both given in order of first use), marked-content ids, links. So:
   getSubsetInternalName, in order, with their results) besides the operators;
 - a replay makes the same calls, in the same order, in the new document: the document's fonts
   end up exactly as a fresh drawing would leave them, and if any result differs from the
-  recorded one (a character given another code here) the paragraph is drawn afresh;
-- a drawing that changed anything else (a link, a marked-content sequence, the canvas or tagger
-  state, a new object) is never recorded, nor one that drew shaped text.
-The key is the paragraph's text, every style value, its width and lines, and the canvas state
-it is drawn from (font, colours, text state, tagging depth). Output is byte for byte a fresh
+  recorded one (a character given another code here) the paragraph is drawn afresh. When every
+  character past ASCII already has its recorded code, no new code can be given, so the replay
+  only notes the characters as drawn (for subsetting) and asks for the subset names;
+- the PDF version a drawing asks for (transparency, for text colours) is asked for again;
+- a list item's label and body and a link are made again in the new document's structure;
+  a drawing that changed anything else (another marked-content sequence, the canvas or tagger
+  state, a new object) is never recorded.
+Shaped text (Punjabi) is a string of glyph codes whose positions and /ActualText are in the
+operators: it is split into subsets by those codes alone, so it replays like any other.
+The key is the paragraph's text, every style value, its width and lines, any attribute of the
+paragraph that may change its drawing (a check box's colour), and the canvas state it is drawn
+from (font, colours, text state, tagging depth). Colours are in the key: a heading in another
+clinic's colour is recorded once for that colour. Output is byte for byte a fresh
 drawing's, whatever the order of jobs (tests/test_order.py, tests/test_replay.py).
 """
 
@@ -296,8 +304,11 @@ def _noting(split: Any) -> Any:
         result = split(self, text, doc, encoding)
         recorder = getattr(doc, "_recorder", None)
         if recorder is not None:
-            if type(text) is str:  # shaped text carries glyph data a replay cannot check
-                recorder.events.append(("split", self, text, result))
+            if isinstance(text, str):
+                # Shaped text (a str of glyph codes, with its positions and the words it
+                # stands for attached) is split by its characters alone: a plain copy says the
+                # same; the positions and /ActualText it draws are in the recorded operators.
+                recorder.events.append(("split", self, str.__str__(text), result))
             else:
                 recorder.safe = False
         return result

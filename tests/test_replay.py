@@ -10,7 +10,8 @@ import sys
 from conftest import DATE, EXAMPLES
 
 # Each job built alone with replay off, then all of them in one process with it on, twice over:
-# languages with and without shaping, large print, check boxes in two clinics' colours, links.
+# languages with and without shaping (Punjabi's glyph codes and /ActualText), large print,
+# check boxes in two clinics' colours, links.
 SCRIPT = f'''
 import hashlib, sys
 from handouts import replay
@@ -28,7 +29,7 @@ JOBS = ["harbour-physio:sam-taylor:en:letter:standard",
         "cedar-lane-wellness:-:en:letter:standard",            # other colours, same check boxes
         "maple-needle-clinic:priya-gill:en:a4:large-print",
         "harbour-physio:-:fr:a4:standard",                     # accents: codes past ASCII
-        "maple-needle-clinic:-:pa:letter:standard",            # shaped: never recorded
+        "maple-needle-clinic:-:pa:letter:standard",            # shaped text replayed
         "maple-needle-clinic:chen-wei:zh-Hant:letter:standard",
         "harbour-physio:sam-taylor:vi:letter:standard"]
 
