@@ -33,7 +33,7 @@ def _median_ms(fn, count: int) -> float:
 def _without_reuse(build) -> None:
     """Build with drawing replay, kept column heights and kept fit bounds switched off (what
     they save, measured in the same run)."""
-    from handouts import columns, document, replay
+    from handouts import columns, document, recording as replay
 
     replay.enabled = columns.enabled = False
     document._BOUNDS.clear()

@@ -120,9 +120,11 @@ def paragraph(text: str, style: Any, bullet_text: str | None = None, cls: type |
     parsed = _PARSED.get(key)
     if parsed is None:
         para = cls(text, style, bulletText=bullet_text, **extra)
-        _PARSED[key] = (para.frags, para.bulletText)
+        _PARSED[key] = (para.frags, para.bulletText, para.text)
         if len(_PARSED) > SHARED_MAX:
             _PARSED.popitem(last=False)
         return para
-    frags, bullet = parsed
-    return cls(text, style, bulletText=bullet, frags=frags, **extra)
+    frags, bullet, cleaned = parsed
+    para = cls(text, style, bulletText=bullet, frags=frags, **extra)
+    para.text = cleaned  # as ReportLab's parse leaves it (white space collapsed): the same key
+    return para

@@ -14,7 +14,7 @@ from conftest import DATE, EXAMPLES
 # check boxes in two clinics' colours, links.
 SCRIPT = f'''
 import hashlib, sys
-from handouts import replay
+from handouts import recording as replay
 from handouts.jobs import HandoutJob, build_handout
 replay.enabled = sys.argv[1] == "on"
 for spec in sys.argv[2:]:
@@ -23,7 +23,8 @@ for spec in sys.argv[2:]:
                                     practitioner=None if who == "-" else who, lang=lang,
                                     paper=paper, date={DATE!r}, edition=edition))
     print(hashlib.sha256(data).hexdigest())
-print(replay.stats["replayed"], replay.stats["recorded"])
+tables = sum(1 for key, kept in replay._RECORDED.items() if key[0] == "Table" and kept)
+print(tables, replay.stats["replayed"], replay.stats["recorded"])
 '''
 JOBS = ["harbour-physio:sam-taylor:en:letter:standard",
         "cedar-lane-wellness:-:en:letter:standard",            # other colours, same check boxes
@@ -34,17 +35,18 @@ JOBS = ["harbour-physio:sam-taylor:en:letter:standard",
         "harbour-physio:sam-taylor:vi:letter:standard"]
 
 
-def _run(mode: str, jobs: list[str]) -> tuple[list[str], int, int]:
+def _run(mode: str, jobs: list[str]) -> tuple[list[str], int, int, int]:
     out = subprocess.run([sys.executable, "-c", SCRIPT, mode, *jobs], capture_output=True,
                          text=True, check=True).stdout.split()
-    return out[:-2], int(out[-2]), int(out[-1])
+    return out[:-3], int(out[-3]), int(out[-2]), int(out[-1])
 
 
 def test_replayed_handouts_are_byte_identical_to_fresh_ones() -> None:
     fresh = [_run("off", [job])[0][0] for job in JOBS]
-    replayed, count, recorded = _run("on", JOBS + JOBS)
+    replayed, tables, count, recorded = _run("on", JOBS + JOBS)
     assert replayed == fresh + fresh
-    assert recorded > 100 and count > 300  # most paragraphs of the second round replay
+    assert recorded > 100 and count > 200  # most paragraphs and tables of the second round
+    assert tables >= 10  # boxes, check lists, the comparison table, the prepared-for strip
 
 
 def _paragraph_pdf(texts: list[str]) -> bytes:
@@ -74,7 +76,7 @@ def _paragraph_pdf(texts: list[str]) -> bytes:
 def test_a_character_coded_otherwise_is_drawn_afresh() -> None:
     """'é' gets the first free code in the first document, but in the second 'ñ' took that
     code first: the recording's bytes would be wrong there, so the paragraph is drawn again."""
-    from handouts import replay
+    from handouts import recording as replay
 
     replay.enabled = False
     expected = _paragraph_pdf(["Señor", "Café au lait"])

@@ -1,0 +1,353 @@
+"""Recording: what a drawing writes and does to its document, kept to be replayed.
+
+A drawing's operators are the same wherever it lands (they are relative to its origin), but a
+drawing also changes state it shares with the rest of its document: the font subset codes of
+non-ASCII characters and the fonts' resource names (both given in order of first use), the
+marked-content ids and structure elements of tagged text, link annotations, the PDF version.
+So a recording keeps, in order:
+- every call that touches the document's fonts or version (TTFont.splitString and
+  getSubsetInternalName with their results, PDFDocument.ensureMinPdfVersion);
+- every marked-content sequence opened and closed, with its node named by a *role* (the drawing
+  says how: a list item's body, the node of the third paragraph in a cell …), and every link;
+- the operators written between them.
+A replay makes the same calls in the new document and compares their results: if one differs
+(a character given another code here), nothing is drawn and the caller draws afresh (the calls
+it repeats give the same results). When every character past ASCII already has its recorded
+code, no new code can be given, so the replay only notes the characters as drawn (for
+subsetting) and asks for the subset names. Then it opens the same sequences on the new
+document's nodes (found by role) and writes the operators. The document's fonts, structure
+and annotations end up exactly as a fresh drawing leaves them.
+
+A drawing that changes anything else (the canvas or tagger state, an object, a node no role
+names) is not recorded. Shaped text (Punjabi) is a string of glyph codes whose positions and
+/ActualText are in the operators: it is split into subsets by those codes alone, so it records
+like any other. What is recorded, under which key, is replay.py's business.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from functools import cache
+from operator import itemgetter
+from typing import Any, Callable, NamedTuple
+
+KEPT = 4096  # recordings kept per process (a handout draws about ninety paragraphs and tables)
+
+_RECORDED: OrderedDict[tuple, Any] = OrderedDict()  # key → _Recording, or None: not replayable
+stats = {"recorded": 0, "replayed": 0, "fresh": 0}
+enabled = True  # the benchmark switches it off to measure what replay saves
+
+# The canvas's graphics and text state, as drawing reads it (its position is not: operators
+# are relative to the origin).
+_STATE = ("_fontname", "_fontsize", "_textMode", "_leading", "_fillMode", "_charSpace",
+          "_wordSpace", "_horizScale", "_textRenderMode", "_rise", "_textLineMatrix",
+          "_textMatrix", "_lineCap", "_lineJoin", "_lineDash", "_lineWidth", "_mitreLimit",
+          "_fillColorObj", "_strokeColorObj")
+_canvas_state = itemgetter(*_STATE)
+# Canvas attributes a drawing may change: its operators, the drawing position ReportLab
+# moves (and puts back) around it, and the list item tagflow.py notes for the paragraph it is
+# drawing (only read while that paragraph draws; None between paragraphs).
+_MOVING = {"_code", "_currentMatrix", "_x", "_y", "state_stack", "_pending_lbody", "_list_item"}
+
+
+def value_key(value: Any) -> Any:
+    """A hashable stand-in for `value`, its type included (1 and True and 1.0 stay apart)."""
+    try:
+        hash(value)
+        return type(value), value
+    except TypeError:
+        return type(value), repr(value)
+
+
+def drawing_state(canvas: Any) -> tuple:
+    """The canvas state a drawing starts from, as part of its key: fonts, colours, text and
+    line state, ExtGState values, whether inside a list item, and the tagging depth."""
+    state = _canvas_state(canvas.__dict__)
+    try:
+        hash(state)
+    except TypeError:
+        state = tuple(value_key(value) for value in state)
+    tagger = getattr(canvas, "_tagger", None)
+    ext = canvas.__dict__.get("_extgstate")
+    return (state, repr(getattr(ext, "_d", None)), canvas.__dict__.get("_list_item") is not None,
+            (bool(tagger.depth), bool(tagger.suspended), tagger.lang) if tagger else None)
+
+
+def replaying(original: Callable, key_of: Callable, roles_of: Callable) -> Callable:
+    """Wrap a draw method: `key_of(drawable, canvas)` says what it draws (None: not replayable),
+    `roles_of(drawable)` names and finds the structure nodes it opens."""
+    def draw(self: Any) -> None:
+        canvas = self.canv
+        doc = canvas._doc
+        key = key_of(self, canvas) if enabled and getattr(doc, "_recorder", None) is None \
+            else None
+        recorded = _RECORDED.get(key, False) if key is not None else None
+        if recorded:
+            _RECORDED.move_to_end(key)
+            if _replay(recorded, canvas, doc, roles_of(self)):
+                stats["replayed"] += 1
+                return None
+        if recorded is not False:  # no key, not replayable, or a result differed here
+            stats["fresh"] += 1
+            return original(self)
+        _RECORDED[key] = _record(original, self, canvas, doc, roles_of(self))
+        if len(_RECORDED) > KEPT:
+            _RECORDED.popitem(last=False)
+        return None
+    return draw
+
+
+class _Recorder:
+    """What a drawing does that touches its document's shared state, in order: font calls and
+    their results, marked-content sequences opened and closed, links, and the operators drawn
+    between them."""
+
+    def __init__(self, canvas: Any, roles: Any) -> None:
+        self.canvas, self.roles = canvas, roles
+        self.events: list[tuple] = []
+        self.safe = True
+        self.linked = self.linking = False
+        self._mark = len(canvas._code)
+
+    def flush(self) -> None:
+        """Keep the operators drawn since the last event."""
+        code = self.canvas._code
+        if len(code) > self._mark:
+            self.events.append(("code", tuple(code[self._mark:])))
+        self._mark = len(code)
+
+    def tagging(self, event: tuple) -> None:
+        """Before a marked-content sequence opens or closes (it writes its own operator)."""
+        self.flush()
+        self.events.append(event)
+
+    def tagged(self) -> None:
+        self._mark = len(self.canvas._code)
+
+
+def _fingerprint(obj: Any, skip: set | frozenset) -> dict:
+    return {k: (id(v), len(v) if isinstance(v, (list, dict, set)) else None)
+            for k, v in obj.__dict__.items() if k not in skip}
+
+
+_LINKING = frozenset({"_annotationrefs", "_annotationCount", "annots"})
+# Document attributes the recorded calls change (subset names, the PDF version), and those a
+# link changes (its annotation object).
+_DOC_CALLS = frozenset({"fontMapping", "delayedFonts", "_pdfVersion", "_recorder"})
+_DOC_LINKING = frozenset({"idToObject", "idToObjectNumberAndVersion", "numberToId",
+                          "objectcounter"})
+
+
+def _record(original: Any, drawable: Any, canvas: Any, doc: Any, roles: Any) -> Any:
+    tagger = getattr(canvas, "_tagger", None)
+
+    def snapshot(linked: bool) -> tuple:
+        """What a recordable drawing leaves as it was (links add annotations and objects)."""
+        skip = _LINKING if linked else frozenset()
+        return (_fingerprint(canvas, _MOVING | skip),
+                _fingerprint(tagger, {"mcids", "depth", "open"} | skip) if tagger else None,
+                None if linked else len(doc.idToObject),
+                _fingerprint(doc, _DOC_CALLS | (_DOC_LINKING if linked else frozenset())))
+
+    graphics = canvas._extgstate._c  # ExtGState names given on this page (alpha, overprint)
+    before = (snapshot(False), snapshot(True), len(graphics))
+    fonts = len(doc.fontMapping)
+    marked = len(tagger.mcids.get(tagger.page, ())) if tagger else 0
+    depth = (tagger.depth, len(tagger.open)) if tagger else (0, 0)
+    recorder = doc._recorder = _Recorder(canvas, roles)
+    try:
+        original(drawable)
+    finally:
+        doc._recorder = None
+    recorder.flush()
+    stats["recorded"] += 1
+    events = recorder.events
+    opened = sum(1 for e in events if e[0] == "begin")
+    nested = opened - sum(1 for e in events if e[0] == "end")
+    named = any(e[0] == "name" for e in events)
+    same = snapshot(recorder.linked) == before[recorder.linked] and len(graphics) == before[2]
+    if not recorder.safe or not same or (not named and len(doc.fontMapping) != fonts) or \
+            (tagger and (len(tagger.mcids.get(tagger.page, ())) != marked + opened or
+                         (tagger.depth, len(tagger.open)) != (depth[0] + nested, depth[1] + nested))):
+        return None
+    return _recording(events, doc)
+
+
+class _Recording(NamedTuple):
+    calls: tuple  # ("split", font, text, result), ("name", font, subset, result) and
+    #               ("version", None, keys, None): the document calls, in order
+    names: tuple  # the calls but "split"
+    codes: tuple  # (font, ((char code, code given), …), characters) per font: the font state
+    drawing: tuple  # ("code", operators), ("begin", role, extra), ("end",), ("link", args, kw)
+
+
+def _recording(events: list, doc: Any) -> _Recording:
+    calls = tuple(e for e in events if e[0] in ("split", "name", "version"))
+    texts: dict = {}
+    for event in calls:
+        if event[0] == "split":
+            texts.setdefault(event[1], set()).update(event[2])
+    codes = []
+    for font, chars in texts.items():
+        given = font.state[doc].assignments
+        wanted = {32 if c == "\xa0" else ord(c) for c in chars} - _ASCII
+        codes.append((font, tuple((code, given.get(code)) for code in sorted(wanted)),
+                      frozenset(chars)))
+    return _Recording(calls, tuple(e for e in calls if e[0] != "split"), tuple(codes),
+                      tuple(e for e in events if e[0] not in ("split", "name", "version")))
+
+
+_ASCII = frozenset(range(32, 128))  # codes every document gives alike (ReportLab's asciiReadable)
+
+
+def _fonts_as_recorded(recording: _Recording, doc: Any) -> bool:
+    """Leave the document's fonts as a fresh drawing would; False if it would draw other bytes.
+
+    Quick when every character past ASCII already has the code it had when recorded (no new
+    code can then be given, so the order of calls does not matter): the characters are noted
+    as drawn and the subset names asked for. Otherwise every font call is made again, in order,
+    and its result compared."""
+    quick = True
+    for font, wanted, _ in recording.codes:
+        state = font.state.get(doc)
+        if state is None or any(state.assignments.get(code) != n for code, n in wanted):
+            quick = False
+            break
+    if quick:
+        for font, _, chars in recording.codes:
+            state = font.state[doc]
+            used = state.__dict__.get("_used")
+            if used is None:
+                used = state._used = set()
+            used |= chars
+        return all(_call(doc, *call) for call in recording.names)
+    return all(_call(doc, *call) for call in recording.calls)
+
+
+def _call(doc: Any, kind: str, font: Any, arg: Any, result: Any) -> bool:
+    """Make one recorded call in `doc`; True if it gives the recorded result."""
+    if kind == "split":
+        return font.splitString(arg, doc) == result
+    if kind == "name":
+        return font.getSubsetInternalName(arg, doc) == result
+    doc.ensureMinPdfVersion(*arg)  # "version": transparency used (alpha set, even to 1)
+    return True
+
+
+def _replay(recording: _Recording, canvas: Any, doc: Any, roles: Any) -> bool:
+    """Draw a recording in this document: its font calls first, then its operators and
+    marked-content sequences. False, with nothing drawn, if a font call's result differs here
+    (the caller draws afresh; the calls it repeats give the same results)."""
+    if not _fonts_as_recorded(recording, doc):
+        return False
+    tagger = getattr(canvas, "_tagger", None)
+    code = canvas._code
+    for event in recording.drawing:
+        kind = event[0]
+        if kind == "code":
+            code.extend(event[1])
+        elif kind == "begin":
+            tagger.begin(canvas, roles.find(canvas, event[1]), event[2])
+        elif kind == "end":
+            tagger.end(canvas)
+        elif kind == "link":
+            canvas.linkURL(*event[1], **event[2])
+    return True
+
+
+def _noting(split: Any) -> Any:
+    def split_string(self: Any, text: Any, doc: Any, encoding: str = "utf-8") -> Any:
+        result = split(self, text, doc, encoding)
+        recorder = getattr(doc, "_recorder", None)
+        if recorder is not None:
+            if isinstance(text, str):
+                # Shaped text (a str of glyph codes, with its positions and the words it
+                # stands for attached) is split by its characters alone: a plain copy says the
+                # same; the positions and /ActualText it draws are in the recorded operators.
+                recorder.events.append(("split", self, str.__str__(text), result))
+            else:
+                recorder.safe = False
+        return result
+    return split_string
+
+
+def _naming(name: Any) -> Any:
+    def get_subset_internal_name(self: Any, subset: int, doc: Any) -> str:
+        result = name(self, subset, doc)
+        recorder = getattr(doc, "_recorder", None)
+        if recorder is not None:
+            recorder.events.append(("name", self, subset, result))
+        return result
+    return get_subset_internal_name
+
+
+def _begin(begin: Any) -> Any:
+    def begin_marked(self: Any, canv: Any, node: Any, extra: str = "") -> None:
+        recorder = getattr(canv._doc, "_recorder", None)
+        if recorder is not None:
+            role = recorder.roles.name(canv, node)
+            if role is None:
+                recorder.safe = False
+            recorder.tagging(("begin", role, extra))
+        begin(self, canv, node, extra)
+        if recorder is not None:
+            recorder.tagged()
+    return begin_marked
+
+
+def _end(end: Any) -> Any:
+    def end_marked(self: Any, canv: Any) -> None:
+        recorder = getattr(canv._doc, "_recorder", None)
+        if recorder is not None:
+            recorder.tagging(("end",))
+        end(self, canv)
+        if recorder is not None:
+            recorder.tagged()
+    return end_marked
+
+
+def _link(link_url: Any) -> Any:
+    def link(self: Any, *args: Any, **kwargs: Any) -> Any:
+        recorder = getattr(self._doc, "_recorder", None)
+        if recorder is None or recorder.linking:  # (a subclass's linkURL calling its base's)
+            return link_url(self, *args, **kwargs)
+        if kwargs.get("relative", args[2] if len(args) > 2 else 0) != 1:
+            recorder.safe = False  # an absolute rectangle would not move with the drawing
+        recorder.tagging(("link", args, kwargs))
+        recorder.linked = recorder.linking = True
+        try:
+            return link_url(self, *args, **kwargs)
+        finally:
+            recorder.linking = False
+            recorder.tagged()
+    return link
+
+
+def _versioning(ensure: Any) -> Any:
+    def ensure_min_pdf_version(self: Any, *keys: str) -> None:
+        recorder = getattr(self, "_recorder", None)
+        if recorder is not None:
+            recorder.events.append(("version", None, keys, None))
+        ensure(self, *keys)
+    return ensure_min_pdf_version
+
+
+@cache
+def _install_document_calls() -> None:
+    from reportlab.pdfbase import pdfdoc, ttfonts
+
+    from .tagging import Tagger
+
+    ttfonts.TTFont.splitString = _noting(ttfonts.TTFont.splitString)
+    ttfonts.TTFont.getSubsetInternalName = _naming(ttfonts.TTFont.getSubsetInternalName)
+    pdfdoc.PDFDocument.ensureMinPdfVersion = _versioning(pdfdoc.PDFDocument.ensureMinPdfVersion)
+    Tagger.begin = _begin(Tagger.begin)
+    Tagger.end = _end(Tagger.end)
+
+
+@cache
+def install(canvas_class: type) -> None:
+    """Note, while recording, the document calls of fonts, tagging and the PDF version (once
+    per process; after textops.install) and the links drawn on `canvas_class`."""
+    _install_document_calls()
+    canvas_class.linkURL = _link(canvas_class.linkURL)
