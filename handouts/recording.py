@@ -8,15 +8,19 @@ So a recording keeps, in order:
 - every call that touches the document's fonts or version (TTFont.splitString and
   getSubsetInternalName with their results, PDFDocument.ensureMinPdfVersion);
 - every marked-content sequence opened and closed, with its node named by a *role* (the drawing
-  says how: a list item's body, the node of the third paragraph in a cell …), and every link;
+  says how: a list item's body, the node of the third paragraph in a cell …; the page
+  furniture's own nodes by the order they are first used in), and every link;
+- every document resource a drawing makes (an image, a shading), as the canvas call that makes
+  it, to be made again;
 - the operators written between them.
 A replay makes the same calls in the new document and compares their results: if one differs
 (a character given another code here), nothing is drawn and the caller draws afresh (the calls
 it repeats give the same results). When every character past ASCII already has its recorded
 code, no new code can be given, so the replay only notes the characters as drawn (for
 subsetting) and asks for the subset names. Then it opens the same sequences on the new
-document's nodes (found by role) and writes the operators. The document's fonts, structure
-and annotations end up exactly as a fresh drawing leaves them.
+document's nodes (found by role, or made like the recorded ones) and writes the operators.
+The document's fonts, structure, annotations and resources end up exactly as a fresh drawing
+leaves them.
 
 A drawing that changes anything else (the canvas or tagger state, an object, a node no role
 names) is not recorded. Shaped text (Punjabi) is a string of glyph codes whose positions and
@@ -106,8 +110,34 @@ class _Recorder:
         self.canvas, self.roles = canvas, roles
         self.events: list[tuple] = []
         self.safe = True
-        self.linked = self.linking = False
+        self.linked = self.linking = False  # a link made; inside a link's own calls
+        self.called = False  # a document resource made (an image, a shading)
+        self._fresh: dict[int, tuple] = {}  # id(node) → (role, node) of nodes made here
         self._mark = len(canvas._code)
+
+    def role(self, node: Any) -> Any:
+        """Name `node` so a replay can find (or make) it again; None makes the drawing
+        unrecordable. The drawing's roles come first; then, if it makes its own nodes
+        (roles.fresh: the page furniture), a node not yet in the tree is named by the order it
+        was first used in, its parent, tag, attributes and place (`last`)."""
+        named = self.roles.name(self.canvas, node)
+        if named is not None or not getattr(self.roles, "fresh", False):
+            return named
+        tagger = self.canvas._tagger
+        if node is tagger.root or node is None:
+            return ("root",)
+        known = self._fresh.get(id(node))
+        if known is not None:
+            return known[0]
+        if node.placed:
+            return None  # a node of the document's, not made by this drawing
+        parent = self.role(node.parent)
+        if parent is None:
+            return None
+        role = ("fresh", len(self._fresh), parent, node.tag, tuple(sorted(node.attrs.items())),
+                node.last)
+        self._fresh[id(node)] = (role, node)
+        return role
 
     def flush(self) -> None:
         """Keep the operators drawn since the last event."""
@@ -135,15 +165,17 @@ _LINKING = frozenset({"_annotationrefs", "_annotationCount", "annots"})
 # link changes (its annotation object).
 _DOC_CALLS = frozenset({"fontMapping", "delayedFonts", "_pdfVersion", "_recorder"})
 _DOC_LINKING = frozenset({"idToObject", "idToObjectNumberAndVersion", "numberToId",
-                          "objectcounter"})
+                          "objectcounter", "shadingCounter", "idToOf", "_xobjects"})
+# Canvas attributes an image or a shading changes (the page's resources).
+_RESOURCES = frozenset({"_shadingUsed", "_formsinuse", "_currentPageHasImages"})
 
 
 def _record(original: Any, drawable: Any, canvas: Any, doc: Any, roles: Any) -> Any:
     tagger = getattr(canvas, "_tagger", None)
 
     def snapshot(linked: bool) -> tuple:
-        """What a recordable drawing leaves as it was (links add annotations and objects)."""
-        skip = _LINKING if linked else frozenset()
+        """What a recordable drawing leaves as it was (links and resources add objects)."""
+        skip = _LINKING | _RESOURCES if linked else frozenset()
         return (_fingerprint(canvas, _MOVING | skip),
                 _fingerprint(tagger, {"mcids", "depth", "open"} | skip) if tagger else None,
                 None if linked else len(doc.idToObject),
@@ -165,7 +197,8 @@ def _record(original: Any, drawable: Any, canvas: Any, doc: Any, roles: Any) -> 
     opened = sum(1 for e in events if e[0] == "begin")
     nested = opened - sum(1 for e in events if e[0] == "end")
     named = any(e[0] == "name" for e in events)
-    same = snapshot(recorder.linked) == before[recorder.linked] and len(graphics) == before[2]
+    made = recorder.linked or recorder.called  # objects made by calls the replay makes again
+    same = snapshot(made) == before[made] and len(graphics) == before[2]
     if not recorder.safe or not same or (not named and len(doc.fontMapping) != fonts) or \
             (tagger and (len(tagger.mcids.get(tagger.page, ())) != marked + opened or
                          (tagger.depth, len(tagger.open)) != (depth[0] + nested, depth[1] + nested))):
@@ -178,7 +211,8 @@ class _Recording(NamedTuple):
     #               ("version", None, keys, None): the document calls, in order
     names: tuple  # the calls but "split"
     codes: tuple  # (font, ((char code, code given), …), characters) per font: the font state
-    drawing: tuple  # ("code", operators), ("begin", role, extra), ("end",), ("link", args, kw)
+    drawing: tuple  # ("code", operators), ("begin", role, extra), ("end",), ("link", args, kw),
+    #                 ("add_link", role, args, kw), ("call", canvas method, args, kw)
 
 
 def _recording(events: list, doc: Any) -> _Recording:
@@ -242,16 +276,34 @@ def _replay(recording: _Recording, canvas: Any, doc: Any, roles: Any) -> bool:
         return False
     tagger = getattr(canvas, "_tagger", None)
     code = canvas._code
+    made: dict[int, Any] = {}  # the nodes this replay makes, by their order of first use
+
+    def find(role: Any) -> Any:
+        if role[0] == "root":
+            return tagger.root
+        if role[0] != "fresh":
+            return roles.find(canvas, role)
+        _, n, parent, tag, attrs, last = role
+        if n not in made:
+            from .tagging import Node
+
+            made[n] = Node(tag, find(parent), last=last, **dict(attrs))
+        return made[n]
+
     for event in recording.drawing:
         kind = event[0]
         if kind == "code":
             code.extend(event[1])
         elif kind == "begin":
-            tagger.begin(canvas, roles.find(canvas, event[1]), event[2])
+            tagger.begin(canvas, find(event[1]), event[2])
         elif kind == "end":
             tagger.end(canvas)
         elif kind == "link":
             canvas.linkURL(*event[1], **event[2])
+        elif kind == "add_link":
+            tagger.add_link(canvas, find(event[1]), *event[2], **event[3])
+        else:  # "call": an image or a shading, made again in this document
+            getattr(canvas, event[1])(*event[2], **event[3])
     return True
 
 
@@ -285,7 +337,7 @@ def _begin(begin: Any) -> Any:
     def begin_marked(self: Any, canv: Any, node: Any, extra: str = "") -> None:
         recorder = getattr(canv._doc, "_recorder", None)
         if recorder is not None:
-            role = recorder.roles.name(canv, node)
+            role = recorder.role(node)
             if role is None:
                 recorder.safe = False
             recorder.tagging(("begin", role, extra))
@@ -323,6 +375,41 @@ def _link(link_url: Any) -> Any:
     return link
 
 
+def _adding_link(add_link: Any) -> Any:
+    def add(self: Any, canv: Any, node: Any, *args: Any, **kwargs: Any) -> None:
+        recorder = getattr(canv._doc, "_recorder", None)
+        if recorder is None or recorder.linking:  # (inside a paragraph's linkURL: recorded)
+            return add_link(self, canv, node, *args, **kwargs)
+        role = recorder.role(node)
+        if role is None:
+            recorder.safe = False
+        recorder.tagging(("add_link", role, args, kwargs))
+        recorder.linked = recorder.linking = True
+        try:
+            return add_link(self, canv, node, *args, **kwargs)
+        finally:
+            recorder.linking = False
+            recorder.tagged()
+    return add
+
+
+def _resource(name: str, method: Any) -> Any:
+    """A canvas method that makes a document object (an image, a shading) and writes the
+    operator that uses it: a replay calls it again."""
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        recorder = getattr(self._doc, "_recorder", None)
+        if recorder is None or recorder.linking:
+            return method(self, *args, **kwargs)
+        recorder.tagging(("call", name, args, kwargs))
+        recorder.called = recorder.linking = True
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            recorder.linking = False
+            recorder.tagged()
+    return call
+
+
 def _versioning(ensure: Any) -> Any:
     def ensure_min_pdf_version(self: Any, *keys: str) -> None:
         recorder = getattr(self, "_recorder", None)
@@ -343,6 +430,7 @@ def _install_document_calls() -> None:
     pdfdoc.PDFDocument.ensureMinPdfVersion = _versioning(pdfdoc.PDFDocument.ensureMinPdfVersion)
     Tagger.begin = _begin(Tagger.begin)
     Tagger.end = _end(Tagger.end)
+    Tagger.add_link = _adding_link(Tagger.add_link)
 
 
 @cache
@@ -351,3 +439,5 @@ def install(canvas_class: type) -> None:
     per process; after textops.install) and the links drawn on `canvas_class`."""
     _install_document_calls()
     canvas_class.linkURL = _link(canvas_class.linkURL)
+    for name in ("drawImage", "radialGradient", "linearGradient"):
+        setattr(canvas_class, name, _resource(name, getattr(canvas_class, name)))

@@ -1,4 +1,5 @@
-"""Replay: paragraphs and tables drawn once are drawn again from their recordings.
+"""Replay: paragraphs, tables, figures and page furniture drawn once are drawn again from
+their recordings.
 
 Most of a handout's paragraphs and boxes are the same in every clinic's version: the same words,
 style and width, drawn from the same canvas state. Drawing them (fitting words to lines,
@@ -10,7 +11,13 @@ replays it exactly; this module says what is replayed and under which key:
 - a table (a box, a two-column section, the comparison table, the prepared-for strip): every
   attribute of the table (column widths, row heights, cell styles, background and line
   commands) and, cell by cell, the key of each paragraph in it. A table holding anything but
-  paragraphs and spacers (the needle figure) is drawn afresh.
+  paragraphs and spacers (the needle figure) is drawn afresh;
+- the needle figure: its kind, labels, colours, size and alt text (its shadings are made again
+  in each document);
+- a page's band and footer ("furniture", decorate.py): everything about the page (clinic,
+  colours, labels, logo, paper, edition), page 1 or a later one, and the canvas position. Page
+  1's is tagged: its nodes (clinic name, booking link, QR code, logo, footer) are made again
+  in the new document like the recorded ones, and its links and logo are made again too.
 Colours are in the keys: a heading or box in another clinic's colour is recorded once per
 colour. The structure nodes a drawing opens are named by role: a list item's label or body (of
 the paragraph being drawn, or of the n-th paragraph of a table), or the n-th paragraph of a
@@ -175,15 +182,88 @@ class TableRoles:
         return _label(node_of(item), "☐" if kind == "box" else "")
 
 
+def figure_key(figure: Any, canvas: Any) -> tuple | None:
+    """The needle figure: its kind, labels (each a paragraph key), colours, size, alt text."""
+    from .memo import _style_key
+
+    labels = []
+    for label in figure.labels:  # each wrapped by the figure as it draws, at its own widths
+        if not isinstance(label.text, str) or label.__dict__.keys() - _IGNORED - {"debug"}:
+            return None
+        labels.append((type(label), label.text, _style_key(label.style), label.bulletText,
+                       label.debug))
+    return ("Figure", figure.kind, tuple(labels), figure.palette, figure.alt_text,
+            figure.width, figure.height, drawing_state(canvas))
+
+
+class NoRoles:
+    """A drawing that opens no marked-content sequence of its own (the figure is one, opened
+    by tagflow around it; its labels are part of it)."""
+
+    @staticmethod
+    def name(canvas: Any, node: Any) -> None:
+        return None
+
+    @staticmethod
+    def find(canvas: Any, role: Any) -> Any:
+        raise LookupError(role)
+
+
+_NO_ROLES = NoRoles()
+
+
+class FurnitureRoles(NoRoles):
+    """The page furniture makes its own structure nodes (clinic name, booking link, QR code,
+    logo, footer): recording.py names them by the order they are first used in."""
+
+    fresh = True
+
+
+_FURNITURE_ROLES = FurnitureRoles()
+
+
+class Furniture:
+    """One page's band and footer, as a drawable: decorate.decorate(canv, page, first, fitted).
+    It draws at the page's own coordinates, so the position (the canvas matrix, which is the
+    page's at that point) is in its key."""
+
+    def __init__(self, draw: Any, canv: Any, page: Any, first: bool, fitted: Any) -> None:
+        self.canv, self.page, self.first, self.fitted, self._draw = canv, page, first, fitted, draw
+
+    def draw(self) -> None:
+        self._draw(self.canv, self.page, self.first, self.fitted)
+
+
+def furniture_key(furniture: Furniture, canvas: Any) -> tuple:
+    page = furniture.page
+    return ("Furniture", repr(page), furniture.first, repr(furniture.fitted),
+            tuple(canvas._currentMatrix), drawing_state(canvas))
+
+
+def _replayed_furniture(decorate: Any) -> Any:
+    draw = recording.replaying(Furniture.draw, furniture_key, lambda f: _FURNITURE_ROLES)
+
+    def decorate_page(canv: Any, page: Any, first: bool, fitted: Any = None) -> None:
+        from .decorate import fit_furniture
+
+        draw(Furniture(decorate, canv, page, first, fitted or fit_furniture(page)))
+    return decorate_page
+
+
 @cache
 def install(canvas_class: type) -> None:
     """Record and replay paragraph and table drawing on `canvas_class` (once per process;
     after textops.install and tagflow.install)."""
     from reportlab.platypus import Table
 
+    from . import decorate
+    from .illustration import _figure_class
     from .memo import _MemoWrap
 
     recording.install(canvas_class)
     _MemoWrap.draw = recording.replaying(lambda para: super(_MemoWrap, para).draw(),
                                          paragraph_key, lambda para: _PARAGRAPH_ROLES)
     Table.draw = recording.replaying(Table.draw, table_key, TableRoles)
+    figure = _figure_class()
+    figure.draw = recording.replaying(figure.draw, figure_key, lambda f: _NO_ROLES)
+    decorate.decorate = _replayed_furniture(decorate.decorate)

@@ -1,5 +1,6 @@
-"""Replayed paragraphs (replay.py) and kept column heights (columns.py) give exactly the bytes
-of a fresh drawing, and replay does happen (issue 14)."""
+"""Replayed paragraphs, tables, figures and page furniture (replay.py, recording.py) and kept
+column heights (columns.py) give exactly the bytes of a fresh drawing, and replay does happen
+(issue 14)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,9 @@ for spec in sys.argv[2:]:
                                     practitioner=None if who == "-" else who, lang=lang,
                                     paper=paper, date={DATE!r}, edition=edition))
     print(hashlib.sha256(data).hexdigest())
-tables = sum(1 for key, kept in replay._RECORDED.items() if key[0] == "Table" and kept)
-print(tables, replay.stats["replayed"], replay.stats["recorded"])
+kinds = [key[0] for key, kept in replay._RECORDED.items() if kept]
+print(kinds.count("Furniture"), kinds.count("Figure"), kinds.count("Table"),
+      replay.stats["replayed"], replay.stats["recorded"])
 '''
 JOBS = ["harbour-physio:sam-taylor:en:letter:standard",
         "cedar-lane-wellness:-:en:letter:standard",            # other colours, same check boxes
@@ -35,18 +37,20 @@ JOBS = ["harbour-physio:sam-taylor:en:letter:standard",
         "harbour-physio:sam-taylor:vi:letter:standard"]
 
 
-def _run(mode: str, jobs: list[str]) -> tuple[list[str], int, int, int]:
+def _run(mode: str, jobs: list[str]) -> tuple[list[str], list[int]]:
     out = subprocess.run([sys.executable, "-c", SCRIPT, mode, *jobs], capture_output=True,
                          text=True, check=True).stdout.split()
-    return out[:-3], int(out[-3]), int(out[-2]), int(out[-1])
+    return out[:-5], [int(n) for n in out[-5:]]
 
 
 def test_replayed_handouts_are_byte_identical_to_fresh_ones() -> None:
     fresh = [_run("off", [job])[0][0] for job in JOBS]
-    replayed, tables, count, recorded = _run("on", JOBS + JOBS)
+    replayed, (furniture, figures, tables, count, recorded) = _run("on", JOBS + JOBS)
     assert replayed == fresh + fresh
     assert recorded > 100 and count > 200  # most paragraphs and tables of the second round
     assert tables >= 10  # boxes, check lists, the comparison table, the prepared-for strip
+    assert furniture >= 2 * len(JOBS)  # page 1's band and footer (tagged) and the later pages'
+    assert figures >= 3  # the needle figure (its shading made again in each document)
 
 
 def _paragraph_pdf(texts: list[str]) -> bytes:
