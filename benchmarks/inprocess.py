@@ -145,15 +145,16 @@ STAGES = [  # (label, file ends with, function) for inclusive times
     ("render_text: Jinja2 + glyph check", "handouts/document.py", "render_text"),
     ("build_story: Markdown → flowables", "handouts/markup.py", "build_story"),
     ("doc.build: layout + drawing (all)", "platypus/doctemplate.py", "build"),
-    ("  decorate: header band + footer", "handouts/decorate.py", "decorate"),
-    ("  Paragraph.draw (body text)", "platypus/paragraph.py", "draw"),
-    ("  Table.draw (table, boxes, columns)", "platypus/tables.py", "draw"),
+    ("  header band + footer (replayed)", "handouts/replay.py", "decorate_page"),
+    ("  drawing replayed or recorded (all)", "handouts/recording.py", "draw"),
+    ("    of which replays", "handouts/recording.py", "_replay"),
     ("  Paragraph.wrap (line breaking)", "platypus/paragraph.py", "wrap"),
+    ("  balanced columns (references)", "platypus/flowables.py", "_generated_content"),
     ("canvas.save: page numbers, tags, PDF", "handouts/layout.py", "save"),
     ("  structure tree (tagged PDF)", "handouts/structtree.py", "write_structure"),
-    ("  PDFDocument.format (write objects)", "pdfbase/pdfdoc.py", "format"),
-    ("  font subsetting", "pdfbase/ttfonts.py", "makeSubset"),
+    ("  writing objects (pdfwriter)", "handouts/pdfwriter.py", "write_compact"),
     ("load_clinic: read clinic.toml", "handouts/config.py", "load_clinic"),
+    ("fit bound (fitbound.py)", "handouts/fitbound.py", "cannot_fit"),
 ]
 
 

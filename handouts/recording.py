@@ -37,7 +37,10 @@ from typing import Any, Callable, NamedTuple
 
 KEPT = 4096  # recordings kept per process (a handout draws about ninety paragraphs and tables)
 
-_RECORDED: OrderedDict[tuple, Any] = OrderedDict()  # key → _Recording, or None: not replayable
+# key → _Recording; None: not replayable; _SEEN: drawn once (a one-handout process, such as a
+# cold `generate`, never pays for recording)
+_RECORDED: OrderedDict[tuple, Any] = OrderedDict()
+_SEEN = ("seen",)
 stats = {"recorded": 0, "replayed": 0, "fresh": 0}
 enabled = True  # the benchmark switches it off to measure what replay saves
 
@@ -88,15 +91,17 @@ def replaying(original: Callable, key_of: Callable, roles_of: Callable) -> Calla
         recorded = _RECORDED.get(key, False) if key is not None else None
         if recorded:
             _RECORDED.move_to_end(key)
-            if _replay(recorded, canvas, doc, roles_of(self)):
+            if recorded is not _SEEN and _replay(recorded, canvas, doc, roles_of(self)):
                 stats["replayed"] += 1
                 return None
-        if recorded is not False:  # no key, not replayable, or a result differed here
+        if recorded is False:  # seen once: drawn afresh, recorded if it comes again
+            _RECORDED[key] = _SEEN
+            if len(_RECORDED) > KEPT:
+                _RECORDED.popitem(last=False)
+        if recorded is not _SEEN:  # no key, not replayable, a result differed, or first seen
             stats["fresh"] += 1
             return original(self)
         _RECORDED[key] = _record(original, self, canvas, doc, roles_of(self))
-        if len(_RECORDED) > KEPT:
-            _RECORDED.popitem(last=False)
         return None
     return draw
 
