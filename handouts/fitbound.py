@@ -68,9 +68,80 @@ def _measure(items: list, width: float, heights: list[float], gaps: list[float],
         if isinstance(item, BalancedColumns):
             heights.append(_columns_height(item, width, canvas))
         else:
-            heights.append(item.wrapOn(canvas, width, 0x7FFFFFFF)[1])
+            heights.append(_height(item, width, canvas))
         after = item.getSpaceAfter()
     return after
+
+
+# Heights of tables and figures measured in earlier stories, by everything they are made of
+# (a new clinic's text differs from the last in a line or two: its boxes and tables do not).
+_HEIGHTS: dict[tuple, float] = {}
+
+
+def _height(item: Any, width: float, canvas: Any) -> float:
+    key = _signature(item)
+    if key is None:
+        return item.wrapOn(canvas, width, 0x7FFFFFFF)[1]
+    key = (key, width)
+    height = _HEIGHTS.get(key)
+    if height is None:
+        height = _HEIGHTS[key] = item.wrapOn(canvas, width, 0x7FFFFFFF)[1]
+        if len(_HEIGHTS) > 2048:
+            _HEIGHTS.pop(next(iter(_HEIGHTS)))
+    return height
+
+
+def _signature(item: Any) -> tuple | None:
+    """What a table's or figure's height depends on, before it is wrapped: its class, every
+    attribute, and each paragraph in it by text, style values and bullet. None for anything
+    else (paragraphs keep their own lines, see memo.py) or anything not said that way."""
+    from reportlab.platypus import Paragraph, Spacer, Table
+
+    from .illustration import _figure_class
+
+    if isinstance(item, Table):
+        cells = []
+        for row in item._cellvalues:
+            for cell in row:
+                for part in cell if isinstance(cell, (list, tuple)) else [cell]:
+                    part_key = _part(part, Paragraph, Spacer)
+                    if part_key is None:
+                        return None
+                    cells.append(part_key)
+        styles = tuple(tuple(repr(sorted(vars(style).items())) for style in row)
+                       for row in item._cellStyles)
+        attrs = repr(sorted((k, v) for k, v in item.__dict__.items()
+                            if k not in ("_cellvalues", "_cellStyles", "_frame", "canv")))
+        return ("Table", type(item), tuple(cells), styles, attrs)
+    if isinstance(item, _figure_class()):
+        labels = tuple(_part(label, Paragraph, Spacer) for label in item.labels)
+        if None in labels:
+            return None
+        return ("Figure", item.kind, labels, item.spaceBefore, item.spaceAfter)
+    return None
+
+
+def _part(part: Any, paragraph: type, spacer: type) -> tuple | None:
+    from .memo import _style_key
+
+    if isinstance(part, str) or part is None:
+        return ("str", part)
+    if isinstance(part, spacer) and type(part) is spacer:
+        return ("Spacer", part.width, part.height)
+    if isinstance(part, paragraph) and isinstance(part.__dict__.get("text"), str) and \
+            not part.__dict__.keys() - _PLAIN:
+        return (type(part), part.text, _style_key(part.style), part.bulletText,
+                part.__dict__.get("spaceBefore"), part.__dict__.get("spaceAfter"))
+    return None
+
+
+# Paragraph attributes that do not change its height, given its text, style, bullet and own
+# spaces (as in replay.py); a paragraph with any other is measured afresh, and so is its table.
+_PLAIN = frozenset({"text", "style", "bulletText", "frags", "encoding", "caseSensitive", "debug",
+                    "_node", "_lbody", "is_heading", "is_references", "is_small_print",
+                    "keepWithNext", "spaceBefore", "spaceAfter", "_wrap_memo", "_wrapWidths",
+                    "blPara", "width", "height", "_width_max", "_hyphenations",
+                    "_splitLongWordCount"})
 
 
 def _columns_height(columns: Any, width: float, canvas: Any) -> float:

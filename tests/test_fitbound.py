@@ -116,3 +116,38 @@ def test_least_height_counts_blocks_and_the_spaces_between() -> None:
     boxes = [Box(100), Box(50), Box(30)]
     assert least_height(boxes, 400, 0) == 180 + 12 + 12  # the larger of 12 after and 6 before
     assert least_height(boxes, 400, 1) == 180 + 12  # one page break drops one space
+
+
+def test_table_and_figure_heights_are_remembered_exactly() -> None:
+    """The bound keeps the heights of tables and figures by what they are made of: a second
+    story's boxes are not wrapped again, and a kept height is the one wrapping gives."""
+    import handouts.fitbound as fitbound
+    from handouts.fitbound import _scratch_canvas, _signature
+
+    clinic = load_clinic(EXAMPLES / "harbour-physio")
+    job = HandoutJob(str(EXAMPLES / "harbour-physio"), practitioner="sam-taylor", lang="en",
+                     paper="letter", date=DATE).resolved(clinic)
+    fitbound._HEIGHTS.clear()
+    document._BOUNDS.clear()
+    document.compose_traced(clinic, job, "test")
+    kept = dict(fitbound._HEIGHTS)
+    assert len(kept) >= 3  # boxes, the comparison table, the figure, the strip
+    text = document.render_text(clinic, job)
+    from handouts.layout import frame_width
+    from handouts.styles import make_palette, make_styles
+    from handouts.fonts import font_chain
+
+    chain = font_chain("en")
+    palette = make_palette(clinic.brand.primary, clinic.brand.accent)
+    story = document.memoize_wraps(document._story(
+        text, job, document._labels(text.meta, text.source), make_styles(palette, chain, 1),
+        palette, chain, __import__("datetime").date(2026, 11, 25),
+        document.Node("Document", Lang="en")))
+    width = frame_width(job.paper)
+    checked = 0
+    for item in story:
+        key = _signature(item)
+        if key is not None and (key, width) in kept:
+            assert kept[(key, width)] == item.wrapOn(_scratch_canvas(), width, 0x7FFFFFFF)[1]
+            checked += 1
+    assert checked >= 2
