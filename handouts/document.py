@@ -147,6 +147,13 @@ def _shorter_credentials(clinic: Clinic, job: HandoutJob, texts: dict, shown: st
 _BOUNDS: dict[tuple, bool] = {}
 
 
+def _digest(text: RenderedHandout) -> bytes:
+    """The text and front matter, as a key that does not keep 10 KB of Markdown alive."""
+    import hashlib
+
+    return hashlib.blake2b(repr((text.body, text.meta)).encode("utf-8"), digest_size=20).digest()
+
+
 def _lay_out(text: RenderedHandout, job: HandoutJob, labels: dict, palette: Palette,
              chain: FontChain, date: dt.date, page: PageInfo, meta: PdfMeta, level: int,
              large: bool, probe: dict | None,
@@ -159,8 +166,8 @@ def _lay_out(text: RenderedHandout, job: HandoutJob, labels: dict, palette: Pale
     if probe is not None and room is not None:
         # Everything the story is made from, and the room it must fit: the bound of a text
         # already measured in this process is known without building its story again.
-        key = (text.body, repr(text.meta), job.lang, job.paper, job.patient, date, palette,
-               level, large, room, probe["limit"])
+        key = (_digest(text), job.lang, job.paper, job.patient, date, palette, level, large,
+               room, probe["limit"])
         bound = _BOUNDS.get(key)
         if bound is True:
             return b"", [], None
@@ -169,7 +176,7 @@ def _lay_out(text: RenderedHandout, job: HandoutJob, labels: dict, palette: Pale
     story = memoize_wraps(_story(text, job, labels, styles, palette, chain, date, root))
     if probe is not None and room is not None and bound is None:
         bound = _BOUNDS[key] = cannot_fit(story, frame_width(job.paper), *room, probe["limit"])
-        if len(_BOUNDS) > 1024:
+        if len(_BOUNDS) > 256:
             _BOUNDS.pop(next(iter(_BOUNDS)))
         if bound:
             return b"", [], None

@@ -86,7 +86,7 @@ def _height(item: Any, width: float, canvas: Any) -> float:
     height = _HEIGHTS.get(key)
     if height is None:
         height = _HEIGHTS[key] = item.wrapOn(canvas, width, 0x7FFFFFFF)[1]
-        if len(_HEIGHTS) > 2048:
+        if len(_HEIGHTS) > 512:
             _HEIGHTS.pop(next(iter(_HEIGHTS)))
     return height
 

@@ -35,12 +35,18 @@ from functools import cache
 from operator import itemgetter
 from typing import Any, Callable, NamedTuple
 
-KEPT = 4096  # recordings kept per process (a handout draws about ninety paragraphs and tables)
+KEPT = 4096  # recordings kept per kind of drawing (a handout draws about ninety paragraphs)
 
-# key → _Recording; None: not replayable; _SEEN: drawn once (a one-handout process, such as a
-# cold `generate`, never pays for recording)
-_RECORDED: OrderedDict[tuple, Any] = OrderedDict()
+# Per kind of drawing, key → _Recording; None: not replayable; _SEEN: drawn once (a
+# one-handout process, such as a cold `generate`, never pays for recording). Least recently
+# used first out.
+_STORES: list[OrderedDict] = []
 _SEEN = ("seen",)
+
+
+def recordings() -> dict:
+    """Every recording kept, all kinds together (for tests and the benchmark)."""
+    return {key: kept for store in _STORES for key, kept in store.items()}
 stats = {"recorded": 0, "replayed": 0, "fresh": 0}
 enabled = True  # the benchmark switches it off to measure what replay saves
 
@@ -80,28 +86,33 @@ def drawing_state(canvas: Any) -> tuple:
             (bool(tagger.depth), bool(tagger.suspended), tagger.lang) if tagger else None)
 
 
-def replaying(original: Callable, key_of: Callable, roles_of: Callable) -> Callable:
+def replaying(original: Callable, key_of: Callable, roles_of: Callable,
+              kept: int = KEPT) -> Callable:
     """Wrap a draw method: `key_of(drawable, canvas)` says what it draws (None: not replayable),
-    `roles_of(drawable)` names and finds the structure nodes it opens."""
+    `roles_of(drawable)` names and finds the structure nodes it opens; at most `kept` of its
+    recordings are kept."""
+    store: OrderedDict[tuple, Any] = OrderedDict()
+    _STORES.append(store)
+
     def draw(self: Any) -> None:
         canvas = self.canv
         doc = canvas._doc
         key = key_of(self, canvas) if enabled and getattr(doc, "_recorder", None) is None \
             else None
-        recorded = _RECORDED.get(key, False) if key is not None else None
+        recorded = store.get(key, False) if key is not None else None
         if recorded:
-            _RECORDED.move_to_end(key)
+            store.move_to_end(key)
             if recorded is not _SEEN and _replay(recorded, canvas, doc, roles_of(self)):
                 stats["replayed"] += 1
                 return None
         if recorded is False:  # seen once: drawn afresh, recorded if it comes again
-            _RECORDED[key] = _SEEN
-            if len(_RECORDED) > KEPT:
-                _RECORDED.popitem(last=False)
+            store[key] = _SEEN
+            if len(store) > kept:
+                store.popitem(last=False)
         if recorded is not _SEEN:  # no key, not replayable, a result differed, or first seen
             stats["fresh"] += 1
             return original(self)
-        _RECORDED[key] = _record(original, self, canvas, doc, roles_of(self))
+        store[key] = _record(original, self, canvas, doc, roles_of(self))
         return None
     return draw
 

@@ -241,7 +241,9 @@ def furniture_key(furniture: Furniture, canvas: Any) -> tuple:
 
 
 def _replayed_furniture(decorate: Any) -> Any:
-    draw = recording.replaying(Furniture.draw, furniture_key, lambda f: _FURNITURE_ROLES)
+    # a clinic's pages in a batch come close together: a few dozen clinics' furniture is enough
+    draw = recording.replaying(Furniture.draw, furniture_key, lambda f: _FURNITURE_ROLES,
+                               kept=64)
 
     def decorate_page(canv: Any, page: Any, first: bool, fitted: Any = None) -> None:
         from .decorate import fit_furniture
@@ -265,5 +267,5 @@ def install(canvas_class: type) -> None:
                                          paragraph_key, lambda para: _PARAGRAPH_ROLES)
     Table.draw = recording.replaying(Table.draw, table_key, TableRoles)
     figure = _figure_class()
-    figure.draw = recording.replaying(figure.draw, figure_key, lambda f: _NO_ROLES)
+    figure.draw = recording.replaying(figure.draw, figure_key, lambda f: _NO_ROLES, kept=64)
     decorate.decorate = _replayed_furniture(decorate.decorate)

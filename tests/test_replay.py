@@ -24,7 +24,7 @@ for spec in sys.argv[2:]:
                                     practitioner=None if who == "-" else who, lang=lang,
                                     paper=paper, date={DATE!r}, edition=edition))
     print(hashlib.sha256(data).hexdigest())
-kinds = [key[0] for key, kept in replay._RECORDED.items() if kept]
+kinds = [key[0] for key, kept in replay.recordings().items() if kept and kept != ("seen",)]
 print(kinds.count("Furniture"), kinds.count("Figure"), kinds.count("Table"),
       replay.stats["replayed"], replay.stats["recorded"])
 '''
