@@ -84,23 +84,30 @@ def write_structure(canv: Any, tagger: Tagger, info: DocInfo) -> None:
 def _element_class() -> type:
     """A structure element that formats itself in one pass (a tagged handout has about two
     hundred; ReportLab's general dictionary formatting took a tenth of a handout's time)."""
-    from reportlab.pdfbase.pdfdoc import PDFObject, PDFString, format as pdf_format
+    from reportlab.pdfbase.pdfdoc import PDFObject, PDFObjectReference as reference, PDFString
+    from reportlab.pdfbase.pdfdoc import format as pdf_format
 
     class StructElem(PDFObject):
         def __init__(self, tag: str) -> None:
             self.tag, self.parent, self.page, self.attrs, self.kids = tag, None, None, {}, []
 
         def format(self, document: Any) -> bytes:
-            parts = [b"<< /S /" + self.tag.encode("ascii"), b"/P " + self.parent.format(document)]
+            numbers = document.idToObjectNumberAndVersion  # as PDFObjectReference.format
+            parts = [b"<< /S /" + self.tag.encode("ascii"),
+                     b"/P %d %d R" % numbers[self.parent.name]]
             if self.page is not None:
-                parts.append(b"/Pg " + self.page.format(document))
-            for key in ("Alt", "ActualText", "Lang", "E"):
-                if key in self.attrs:
-                    parts.append(b"/%s %s" % (key.encode(), PDFString(self.attrs[key]).format(document)))
-            if "Scope" in self.attrs:
-                parts.append(b"/A << /O /Table /Scope /%s >>" % self.attrs["Scope"].encode("ascii"))
-            kids = [b"%d" % kid if isinstance(kid, int) else pdf_format(kid, document)
-                    for kid in self.kids]
+                parts.append(b"/Pg %d %d R" % numbers[self.page.name])
+            attrs = self.attrs
+            if attrs:
+                for key in ("Alt", "ActualText", "Lang", "E"):
+                    if key in attrs:
+                        parts.append(b"/%s %s" % (key.encode(),
+                                                  PDFString(attrs[key]).format(document)))
+                if "Scope" in attrs:
+                    parts.append(b"/A << /O /Table /Scope /%s >>" % attrs["Scope"].encode("ascii"))
+            kids = [b"%d" % kid if type(kid) is int else
+                    b"%d %d R" % numbers[kid.name] if type(kid) is reference else
+                    pdf_format(kid, document) for kid in self.kids]
             parts.append(b"/K " + (kids[0] if len(kids) == 1 and not kids[0].startswith(b"<<")
                                    else b"[" + b" ".join(kids) + b"]"))
             return b" ".join(parts) + b" >>"
