@@ -1,16 +1,15 @@
 """Work: what a front-desk worker process does for one request (render, preview, e-mail).
 
 These run in the worker pool, never on the server's event loop. A job with a patient name leaves
-nothing of the name behind in the worker: the paragraph caches it touched are trimmed afterwards.
+nothing of the name behind in the worker: the caches it touched are trimmed afterwards
+(forgetting.py).
 """
 
 from __future__ import annotations
 
 import base64
 import io
-import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -46,31 +45,10 @@ def warm(clinic_dir: str | None) -> None:
             pass  # the page shows that clinic's errors when it is picked
 
 
-@contextmanager
-def _forgetting(job: HandoutJob) -> Iterator[None]:
-    """Drop the paragraph-cache entries a named job added that hold a word of the name."""
-    if not job.patient:
-        yield
-        return
-    from .. import memo
-    from ..fonts import escape
-
-    words = {w for word in job.patient.split() if len(word) > 1 for w in (word, escape(word))}
-    caches = (memo._SHARED, memo._PARSED)
-    before = [set(cache) for cache in caches]
-    try:
-        yield
-    finally:
-        for cache, keys in zip(caches, before, strict=True):
-            for key in [k for k in cache if k not in keys]:
-                text = str(key[1])
-                plain = re.sub(r"<[^>]*>", "", text)  # a font switch can split a word
-                if any(word in text or word in plain for word in words):
-                    del cache[key]
-
-
 def _run(job: HandoutJob, action: Callable[[], Any]) -> Any:
-    with _forgetting(job):
+    from ..forgetting import forgetting
+
+    with forgetting(job.patient):
         return action()
 
 
