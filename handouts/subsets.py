@@ -79,3 +79,10 @@ def install() -> None:
 
     ttfonts.TTFontFace.makeSubset = _made_once(ttfonts.TTFontFace.makeSubset)
     ttfonts.TTFontFace.addSubsetObjects = _kept_flate(ttfonts.TTFontFace.addSubsetObjects)
+
+
+def forget_new(kept: set) -> None:
+    """Drop every subset made since `kept` (the keys then): glyph codes in first-use order spell
+    the text they were drawn for (forgetting.py)."""
+    for key in [k for k in _MADE if k not in kept]:
+        _PACKED.pop(id(_MADE.pop(key)), None)

@@ -401,6 +401,16 @@ def test_a_mixed_script_name_leaves_no_trace_either(clinics: Path) -> None:
         work.pdf(job)
     keys = [re.sub(r"<[^>]*>", "", repr(k)) for c in text_caches() for k in c]
     assert not any("Ann陳小明" in key or "陳小明" in key for key in keys)
+    from handouts import subsets
+    from handouts.fonts import font_chain
+
+    drew = [font for font in _fonts(font_chain("en"))
+            if all(ord(c) in font.face.charToGlyph for c in "陳小明")]
+    assert drew  # a fallback font has the name's characters…
+    for font in drew:  # …and no subset of it kept in the process spells them
+        glyphs = {font.face.charToGlyph[ord(c)] for c in "陳小明"}
+        assert not any(key[0] == font.face.filename and set(key[2]) >= glyphs
+                       for key in subsets._MADE)
 
 
 def test_send_over_the_clinics_smtp(make_clinic, smtp_server, monkeypatch) -> None:
@@ -455,3 +465,15 @@ def test_a_network_address_needs_the_printed_token(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def _fonts(chain) -> list:
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    out = []
+    for family in chain.families:
+        try:
+            out.append(getFont(family))
+        except KeyError:
+            pass
+    return out
