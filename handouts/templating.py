@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -47,10 +49,28 @@ def available(clinic_folder: Path | None) -> dict[str, list[str]]:
     """Return {handout id: [languages]} found on the search path."""
     found: dict[str, set[str]] = {}
     for root in template_dirs(clinic_folder):
-        for path in root.glob(f"*/*{SUFFIX}"):
-            if not path.parent.name.startswith("_"):
-                found.setdefault(path.parent.name, set()).add(path.name[: -len(SUFFIX)])
+        for handout, lang in _listing(root):
+            found.setdefault(handout, set()).add(lang)
     return {h: sorted(langs, key=lambda lang: (lang != "en", lang)) for h, langs in sorted(found.items())}
+
+
+def _listing(root: Path) -> Iterator[tuple[str, str]]:
+    """(handout, language) of every `*/*.md.j2` under `root`, as `root.glob` finds them (a
+    batch asks twice a clinic: os.scandir is several times faster than pathlib's glob)."""
+    try:
+        folders = [entry for entry in os.scandir(root) if entry.is_dir()]
+    except OSError:
+        return
+    for folder in folders:
+        if folder.name.startswith("_"):
+            continue
+        try:
+            names = [entry.name for entry in os.scandir(folder.path)]
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(SUFFIX):
+                yield folder.name, name[: -len(SUFFIX)]
 
 
 def _root(folder: Path) -> Path:

@@ -117,3 +117,20 @@ def test_review_counts_for_its_own_version_only() -> None:
     review = {"reviewer": "A", "role": "B", "date": "2026-11-20", "version": "1.1"}
     assert translation_status({"version": "1.1", "translation": "reviewed", "review": review}, "x") == "reviewed"
     assert translation_status({"version": "1.2", "translation": "reviewed", "review": review}, "x") == "draft"
+
+
+def test_the_listing_matches_pathlib_glob(tmp_path) -> None:
+    """available() lists what root.glob("*/*.md.j2") finds, "_" folders left out."""
+    from handouts import templating
+
+    root = tmp_path / "templates"
+    for rel in ("h1/en.md.j2", "h1/fr.md.j2", "h1/notes.txt", "_checks/en.md.j2", "h2/.x.md.j2",
+                "h2/es.md.j2"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x", encoding="utf-8")
+    (root / "loose.md.j2").write_text("x", encoding="utf-8")
+    expected = sorted((p.parent.name, p.name[:-len(".md.j2")]) for p in root.glob("*/*.md.j2")
+                      if not p.parent.name.startswith("_"))
+    assert sorted(templating._listing(root)) == expected
+    assert templating._listing(tmp_path / "missing") is not None
+    assert list(templating._listing(tmp_path / "missing")) == []
