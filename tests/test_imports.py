@@ -42,3 +42,23 @@ def test_a_deferred_module_loads_on_first_use() -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr  # pyphen comes with the test extra (textstat)
     assert "-" in out.stdout
+
+
+def test_reportlabs_url_pattern_is_compiled_when_first_used() -> None:
+    """ReportLab's paragraph module is imported without compiling its URL pattern (20 ms of
+    every start); the pattern still matches, and re.compile and the import system are left as
+    they were."""
+    script = ("import re, sys\n"
+              "compile_ = re.compile\n"
+              "import handouts\n"
+              "import reportlab.platypus.paragraph as p\n"
+              "assert type(p.uri_pat).__name__ == '_LazyPattern', type(p.uri_pat)\n"
+              "assert p.uri_pat.match('https://example.com/book?x=1')\n"
+              "assert not p.uri_pat.match('not a url')\n"
+              "assert re.compile is compile_\n"
+              "assert not any(getattr(f, '__name__', '') == '_LazyUrlPattern'\n"
+              "               for f in sys.meta_path)\n"
+              "assert isinstance(p._hy_letters_pat, re.Pattern)  # every other pattern as before\n"
+              "print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.stdout.strip() == "ok", out.stderr
