@@ -102,7 +102,8 @@ def _run(plan: Plan, out: Path, jobs: int | None, force: bool, progress: Progres
 
     before = {p.path: _identity(out / p.path) for p in todo}
     if todo and not stop.requested:
-        summary.interrupted = not run_jobs(todo, out, jobs or os.cpu_count() or 1, report, stop)
+        summary.interrupted = not run_jobs(todo, out, jobs or os.cpu_count() or 1, report, stop,
+                                           plan.clinics)
     summary.interrupted = summary.interrupted or stop.requested
     summary.built += reconcile(out, rows.values(), before)
     summary.rows += rows.values()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from itertools import product
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .config import CONFIG_NAME, load_clinic
@@ -41,6 +41,7 @@ class PlannedJob:
 class Plan:
     jobs: list[PlannedJob]
     failed_clinics: list[tuple[str, list[str]]]  # (clinic folder, error lines)
+    clinics: dict[str, Clinic] = field(default_factory=dict)  # job.clinic_dir → the clinic
 
 
 def find_clinics(paths: list[str]) -> list[Path]:
@@ -71,16 +72,18 @@ def plan_batch(paths: list[str], date: str, handouts: tuple[str, ...] = (),
     tool = tool_digest()
     jobs: list[PlannedJob] = []
     failed: list[tuple[str, list[str]]] = []
+    clinics: dict[str, Clinic] = {}
     for folder in find_clinics(paths):
         report = check_clinic(folder)  # the same check as `handouts check`: a bad clinic once
         if report.errors:
             failed.append((str(folder), report.errors))
             continue
         clinic = report.clinic or load_clinic(folder)
+        clinics[str(clinic.folder)] = clinic
         jobs.extend(_clinic_jobs(clinic, date, tool, handouts, langs, papers,
                                  editions or ("standard",), archive))
     _refuse_collisions(jobs)
-    return Plan(jobs, failed)
+    return Plan(jobs, failed, clinics)
 
 
 def _clinic_jobs(clinic: Clinic, date: str, tool: str, handouts: tuple[str, ...],

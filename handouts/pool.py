@@ -35,7 +35,8 @@ class Outcome:
 
 
 def run_jobs(jobs: list[PlannedJob], out_dir: Path, workers: int,
-             report: Callable[[Outcome], None], stop: StopRequest | None = None) -> bool:
+             report: Callable[[Outcome], None], stop: StopRequest | None = None,
+             clinics: dict[str, Any] | None = None) -> bool:
     """Run `jobs` on `workers` processes, calling `report` per job; return False if stopped.
 
     `stop` is only looked at between iterations (the one safe point): a result that has arrived
@@ -47,6 +48,8 @@ def run_jobs(jobs: list[PlannedJob], out_dir: Path, workers: int,
 
     font_chain()  # register fonts once, before forking: every worker inherits them
     _parser()
+    _PLANNED.clear()
+    _PLANNED.update(clinics or {})  # the clinics as planned: workers need not read them again
     pool = _Pool(jobs, out_dir, workers, report)
     stop = stop or StopRequest()
     deadline: float | None = None
@@ -229,12 +232,16 @@ def _serve(conn: Any, out_dir: str) -> None:
             conn.send((True, hashlib.sha256(pdf).hexdigest(), len(pdf), count_pages(pdf), ""))
 
 
+# The clinics the batch planned (checked then, by folder): inherited by the forked workers.
+_PLANNED: dict[str, Any] = {}
+
+
 @lru_cache(maxsize=32)
 def _clinic(folder: str) -> Any:
-    """Load each clinic once per worker (its config and logo header)."""
+    """The clinic as planned, or loaded once per worker (its config and logo header)."""
     from .config import load_clinic
 
-    return load_clinic(folder)
+    return _PLANNED.get(folder) or load_clinic(folder)
 
 
 def _fault_injection(path: str) -> None:

@@ -194,3 +194,28 @@ def test_shaped_language_gives_the_same_bytes_in_batch_and_generate(runner, tmp_
                         "-o", str(single)], cwd=ROOT, check=True, capture_output=True)
         batch_pdf = out / f"maple-needle-clinic/ims-vs-acupuncture/pa/{who}-a4.pdf"
         assert single.read_bytes() == batch_pdf.read_bytes(), who
+
+
+def test_workers_build_from_the_clinics_as_planned(tmp_path, monkeypatch) -> None:
+    """The workers use the clinics the plan checked (forked with them): none reads its
+    clinic.toml again. With reading made impossible after planning, every job still builds."""
+    import handouts.config as config
+    from handouts import pool
+    from handouts.plan import plan_batch
+
+    plan = plan_batch([str(EXAMPLES / "harbour-physio")], DATE, langs=("en",),
+                      papers=("letter",))
+    assert plan.jobs and plan.clinics
+
+    def unreadable(folder):
+        raise AssertionError(f"{folder}: read again in a worker")
+
+    monkeypatch.setattr(config, "load_clinic", unreadable)
+    pool._clinic.cache_clear()
+    outcomes = []
+    assert pool.run_jobs(plan.jobs, tmp_path, 2, outcomes.append, clinics=plan.clinics)
+    assert [o.ok for o in outcomes] == [True] * len(plan.jobs), [o.error for o in outcomes]
+    outcomes.clear()
+    pool.run_jobs(plan.jobs, tmp_path, 2, outcomes.append)  # without them: read, and refused
+    assert not any(o.ok for o in outcomes)
+    pool._PLANNED.clear()
