@@ -140,7 +140,9 @@ class _Recorder:
         if named is not None or not getattr(self.roles, "fresh", False):
             return named
         tagger = self.canvas._tagger
-        if node is tagger.root or node is None:
+        if node is None:
+            return ("none",)  # (a node made without a parent: the tree's root takes it)
+        if node is tagger.root:
             return ("root",)
         known = self._fresh.get(id(node))
         if known is not None:
@@ -295,6 +297,8 @@ def _replay(recording: _Recording, canvas: Any, doc: Any, roles: Any) -> bool:
     made: dict[int, Any] = {}  # the nodes this replay makes, by their order of first use
 
     def find(role: Any) -> Any:
+        if role[0] == "none":
+            return None
         if role[0] == "root":
             return tagger.root
         if role[0] != "fresh":
