@@ -126,8 +126,9 @@ class _Recorder:
         self.canvas, self.roles = canvas, roles
         self.events: list[tuple] = []
         self.safe = True
-        self.linked = self.linking = False  # a link made; inside a link's own calls
-        self.called = False  # a document resource made (an image, a shading)
+        # a link's annotation, an image or a shading made (each made again by a replay), and
+        # whether such a call is under way
+        self.made = self.making = False
         self._fresh: dict[int, tuple] = {}  # id(node) → (role, node) of nodes made here
         self._mark = len(canvas._code)
 
@@ -191,13 +192,13 @@ _RESOURCES = frozenset({"_shadingUsed", "_formsinuse", "_currentPageHasImages"})
 def _record(original: Any, drawable: Any, canvas: Any, doc: Any, roles: Any) -> Any:
     tagger = getattr(canvas, "_tagger", None)
 
-    def snapshot(linked: bool) -> tuple:
+    def snapshot(made: bool) -> tuple:
         """What a recordable drawing leaves as it was (links and resources add objects)."""
-        skip = _LINKING | _RESOURCES if linked else frozenset()
+        skip = _LINKING | _RESOURCES if made else frozenset()
         return (_fingerprint(canvas, _MOVING | skip),
                 _fingerprint(tagger, {"mcids", "depth", "open"} | skip) if tagger else None,
-                None if linked else len(doc.idToObject),
-                _fingerprint(doc, _DOC_CALLS | (_DOC_LINKING if linked else frozenset())))
+                None if made else len(doc.idToObject),
+                _fingerprint(doc, _DOC_CALLS | (_DOC_LINKING if made else frozenset())))
 
     graphics = canvas._extgstate._c  # ExtGState names given on this page (alpha, overprint)
     before = (snapshot(False), snapshot(True), len(graphics))
@@ -215,7 +216,7 @@ def _record(original: Any, drawable: Any, canvas: Any, doc: Any, roles: Any) -> 
     opened = sum(1 for e in events if e[0] == "begin")
     nested = opened - sum(1 for e in events if e[0] == "end")
     named = any(e[0] == "name" for e in events)
-    made = recorder.linked or recorder.called  # objects made by calls the replay makes again
+    made = recorder.made  # objects made by calls the replay makes again
     same = snapshot(made) == before[made] and len(graphics) == before[2]
     if not recorder.safe or not same or (not named and len(doc.fontMapping) != fonts) or \
             (tagger and (len(tagger.mcids.get(tagger.page, ())) != marked + opened or
@@ -229,7 +230,7 @@ class _Recording(NamedTuple):
     #               ("version", None, keys, None): the document calls, in order
     names: tuple  # the calls but "split"
     codes: tuple  # (font, ((char code, code given), …), characters) per font: the font state
-    drawing: tuple  # ("code", operators), ("begin", role, extra), ("end",), ("link", args, kw),
+    drawing: tuple  # ("code", operators), ("begin", role, extra), ("end",),
     #                 ("add_link", role, args, kw), ("call", canvas method, args, kw)
 
 
@@ -318,11 +319,9 @@ def _replay(recording: _Recording, canvas: Any, doc: Any, roles: Any) -> bool:
             tagger.begin(canvas, find(event[1]), event[2])
         elif kind == "end":
             tagger.end(canvas)
-        elif kind == "link":
-            canvas.linkURL(*event[1], **event[2])
         elif kind == "add_link":
             tagger.add_link(canvas, find(event[1]), *event[2], **event[3])
-        else:  # "call": an image or a shading, made again in this document
+        else:  # "call": a link, an image or a shading, made again in this document
             getattr(canvas, event[1])(*event[2], **event[3])
     return True
 
@@ -378,56 +377,44 @@ def _end(end: Any) -> Any:
     return end_marked
 
 
-def _link(link_url: Any) -> Any:
-    def link(self: Any, *args: Any, **kwargs: Any) -> Any:
-        recorder = getattr(self._doc, "_recorder", None)
-        if recorder is None or recorder.linking:  # (a subclass's linkURL calling its base's)
-            return link_url(self, *args, **kwargs)
-        if kwargs.get("relative", args[2] if len(args) > 2 else 0) != 1:
-            recorder.safe = False  # an absolute rectangle would not move with the drawing
-        recorder.tagging(("link", args, kwargs))
-        recorder.linked = recorder.linking = True
-        try:
-            return link_url(self, *args, **kwargs)
-        finally:
-            recorder.linking = False
-            recorder.tagged()
-    return link
-
-
-def _adding_link(add_link: Any) -> Any:
-    def add(self: Any, canv: Any, node: Any, *args: Any, **kwargs: Any) -> None:
-        recorder = getattr(canv._doc, "_recorder", None)
-        if recorder is None or recorder.linking:  # (inside a paragraph's linkURL: recorded)
-            return add_link(self, canv, node, *args, **kwargs)
-        role = recorder.role(node)
-        if role is None:
-            recorder.safe = False
-        recorder.tagging(("add_link", role, args, kwargs))
-        recorder.linked = recorder.linking = True
-        try:
-            return add_link(self, canv, node, *args, **kwargs)
-        finally:
-            recorder.linking = False
-            recorder.tagged()
-    return add
-
-
-def _resource(name: str, method: Any) -> Any:
-    """A canvas method that makes a document object (an image, a shading) and writes the
-    operator that uses it: a replay calls it again."""
+def _made_again(method: Any, doc_of: Any, event_of: Any) -> Any:
+    """Wrap a method that makes document objects (a link's annotation, an image, a shading)
+    and writes its own operators: recorded as an event that a replay makes again.
+    `doc_of(self, args)` is the document; `event_of(recorder, args, kwargs)` the event (it may
+    mark the recording unsafe). A call made inside another such call is part of it."""
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
-        recorder = getattr(self._doc, "_recorder", None)
-        if recorder is None or recorder.linking:
+        recorder = getattr(doc_of(self, args), "_recorder", None)
+        if recorder is None or recorder.making:
             return method(self, *args, **kwargs)
-        recorder.tagging(("call", name, args, kwargs))
-        recorder.called = recorder.linking = True
+        recorder.tagging(event_of(recorder, args, kwargs))
+        recorder.made = recorder.making = True
         try:
             return method(self, *args, **kwargs)
         finally:
-            recorder.linking = False
+            recorder.making = False
             recorder.tagged()
     return call
+
+
+def _canvas_doc(canvas: Any, args: tuple) -> Any:
+    return canvas._doc
+
+
+def _link_event(recorder: _Recorder, args: tuple, kwargs: dict) -> tuple:
+    if kwargs.get("relative", args[2] if len(args) > 2 else 0) != 1:
+        recorder.safe = False  # an absolute rectangle would not move with the drawing
+    return ("call", "linkURL", args, kwargs)
+
+
+def _added_link_event(recorder: _Recorder, args: tuple, kwargs: dict) -> tuple:
+    role = recorder.role(args[1])  # Tagger.add_link(canv, node, …)
+    if role is None:
+        recorder.safe = False
+    return ("add_link", role, args[2:], kwargs)
+
+
+def _resource_event(name: str) -> Any:
+    return lambda recorder, args, kwargs: ("call", name, args, kwargs)
 
 
 def _versioning(ensure: Any) -> Any:
@@ -450,7 +437,8 @@ def _install_document_calls() -> None:
     pdfdoc.PDFDocument.ensureMinPdfVersion = _versioning(pdfdoc.PDFDocument.ensureMinPdfVersion)
     Tagger.begin = _begin(Tagger.begin)
     Tagger.end = _end(Tagger.end)
-    Tagger.add_link = _adding_link(Tagger.add_link)
+    Tagger.add_link = _made_again(Tagger.add_link, lambda tagger, args: args[0]._doc,
+                                  _added_link_event)
 
 
 @cache
@@ -458,6 +446,7 @@ def install(canvas_class: type) -> None:
     """Note, while recording, the document calls of fonts, tagging and the PDF version (once
     per process; after textops.install) and the links drawn on `canvas_class`."""
     _install_document_calls()
-    canvas_class.linkURL = _link(canvas_class.linkURL)
+    canvas_class.linkURL = _made_again(canvas_class.linkURL, _canvas_doc, _link_event)
     for name in ("drawImage", "radialGradient", "linearGradient"):
-        setattr(canvas_class, name, _resource(name, getattr(canvas_class, name)))
+        setattr(canvas_class, name,
+                _made_again(getattr(canvas_class, name), _canvas_doc, _resource_event(name)))
