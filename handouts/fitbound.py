@@ -95,44 +95,36 @@ def _signature(item: Any) -> tuple | None:
     """What a table's or figure's height depends on, before it is wrapped: its class, every
     attribute, and each paragraph in it by text, style values and bullet. None for anything
     else (paragraphs keep their own lines, see memo.py) or anything not said that way."""
-    from reportlab.platypus import Paragraph, Spacer, Table
+    from reportlab.platypus import Table
 
     from .illustration import _figure_class
+    from .signatures import table_signature
 
     if isinstance(item, Table):
-        cells = []
-        for row in item._cellvalues:
-            for cell in row:
-                for part in cell if isinstance(cell, (list, tuple)) else [cell]:
-                    part_key = _part(part, Paragraph, Spacer)
-                    if part_key is None:
-                        return None
-                    cells.append(part_key)
-        styles = tuple(tuple(repr(sorted(vars(style).items())) for style in row)
-                       for row in item._cellStyles)
-        attrs = repr(sorted((k, v) for k, v in item.__dict__.items()
-                            if k not in ("_cellvalues", "_cellStyles", "_frame", "canv")))
-        return ("Table", type(item), tuple(cells), styles, attrs)
+        key = table_signature(item, _paragraph_part, _TABLE_SKIP)
+        return None if key is None else ("Table", key)
     if isinstance(item, _figure_class()):
-        labels = tuple(_part(label, Paragraph, Spacer) for label in item.labels)
+        labels = tuple(_paragraph_part(label) for label in item.labels)
         if None in labels:
             return None
         return ("Figure", item.kind, labels, item.spaceBefore, item.spaceAfter)
     return None
 
 
-def _part(part: Any, paragraph: type, spacer: type) -> tuple | None:
+def _paragraph_part(part: Any) -> tuple | None:
+    """A paragraph by text, style values, bullet and own spaces (None for anything else)."""
+    from reportlab.platypus import Paragraph
+
     from .memo import _style_key
 
-    if isinstance(part, str) or part is None:
-        return ("str", part)
-    if isinstance(part, spacer) and type(part) is spacer:
-        return ("Spacer", part.width, part.height)
-    if isinstance(part, paragraph) and isinstance(part.__dict__.get("text"), str) and \
+    if isinstance(part, Paragraph) and isinstance(part.__dict__.get("text"), str) and \
             not part.__dict__.keys() - _PLAIN:
         return (type(part), part.text, _style_key(part.style), part.bulletText,
                 part.__dict__.get("spaceBefore"), part.__dict__.get("spaceAfter"))
     return None
+
+
+_TABLE_SKIP = frozenset({"_cellvalues", "_cellStyles", "_frame", "canv"})
 
 
 # Paragraph attributes that do not change its height, given its text, style, bullet and own

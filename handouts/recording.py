@@ -35,6 +35,8 @@ from functools import cache
 from operator import itemgetter
 from typing import Any, Callable, NamedTuple
 
+from .signatures import value_key
+
 KEPT = 4096  # recordings kept per kind of drawing (a handout draws about ninety paragraphs)
 
 # Per kind of drawing, key → _Recording; None: not replayable; _SEEN: drawn once (a
@@ -61,15 +63,6 @@ _canvas_state = itemgetter(*_STATE)
 # moves (and puts back) around it, and the list item tagflow.py notes for the paragraph it is
 # drawing (only read while that paragraph draws; None between paragraphs).
 _MOVING = {"_code", "_currentMatrix", "_x", "_y", "state_stack", "_pending_lbody", "_list_item"}
-
-
-def value_key(value: Any) -> Any:
-    """A hashable stand-in for `value`, its type included (1 and True and 1.0 stay apart)."""
-    try:
-        hash(value)
-        return type(value), value
-    except TypeError:
-        return type(value), repr(value)
 
 
 def drawing_state(canvas: Any) -> tuple:

@@ -31,7 +31,8 @@ from functools import cache
 from typing import Any
 
 from . import recording
-from .recording import drawing_state, value_key
+from .recording import drawing_state
+from .signatures import table_signature, value_key
 
 # Paragraph attributes that do not change what it draws, given the rest of the key: its text,
 # style and bullet (in the memo key), what wrapping made of them (lines, sizes, hyphenation
@@ -89,48 +90,21 @@ class ParagraphRoles:
 _PARAGRAPH_ROLES = ParagraphRoles()
 
 
-def _cell_flowables(table: Any) -> list | None:
-    """The flowables of a table's cells, in order (None if any is not a paragraph or spacer)."""
-    from reportlab.platypus import Paragraph, Spacer
-
-    out = []
-    for row in table._cellvalues:
-        for cell in row:
-            items = cell if isinstance(cell, (list, tuple)) else [cell]
-            for item in items:
-                if isinstance(item, (Paragraph, Spacer)):
-                    out.append(item)
-                elif item is not None and not isinstance(item, str):
-                    return None
-    return out
+def _cell_flowables(table: Any) -> list:
+    """The flowables in a table's cells, in order (a role names a paragraph by its place)."""
+    return [item for row in table._cellvalues for cell in row
+            for item in (cell if isinstance(cell, (list, tuple)) else [cell])
+            if item is not None and not isinstance(item, str)]
 
 
 def _cell_key(item: Any) -> Any:
-    from reportlab.platypus import Spacer
-
-    if isinstance(item, Spacer):
-        return ("Spacer", item.width, item.height)
     key = _paragraph_key(item) if hasattr(item, "_memo_key") else None
     return None if key is None else (key, item.__dict__.get("_lbody") is not None)
 
 
 def table_key(table: Any, canvas: Any) -> tuple | None:
-    flowables = _cell_flowables(table)
-    if flowables is None:
-        return None
-    cells = []
-    for item in flowables:
-        key = _cell_key(item)
-        if key is None:
-            return None
-        cells.append(key)
-    strings = tuple(tuple(c if isinstance(c, str) or c is None else "" for c in row)
-                    for row in table._cellvalues)
-    styles = tuple(tuple(tuple(sorted((k, value_key(v)) for k, v in vars(style).items()))
-                         for style in row) for row in table._cellStyles)
-    attrs = tuple(sorted((name, repr(value)) for name, value in table.__dict__.items()
-                         if name not in _TABLE_IGNORED))
-    return ("Table", type(table), tuple(cells), strings, styles, attrs, drawing_state(canvas))
+    key = table_signature(table, _cell_key, _TABLE_IGNORED)
+    return None if key is None else ("Table", key, drawing_state(canvas))
 
 
 class TableRoles:
@@ -144,7 +118,7 @@ class TableRoles:
     @property
     def flowables(self) -> list:
         if self._flowables is None:
-            self._flowables = _cell_flowables(self.table) or []
+            self._flowables = _cell_flowables(self.table)
         return self._flowables
 
     def name(self, canvas: Any, node: Any) -> tuple | None:
