@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NamedTuple
 
-from . import blocks
+from . import blocks, bodyreplay
 from .errors import RenderError, TemplateError
 from .fonts import FontChain, check_glyphs, font_chain
 from .jobs import HandoutJob, select_practitioners
 from .fitbound import cannot_fit
 from .furniture import LARGE, STANDARD
-from .layout import PageInfo, PdfMeta, count_pages, frame_heights, frame_width, render_pdf
+from .layout import (PageInfo, PdfMeta, count_pages, frame_heights, frame_width, render_pdf,
+                     text_frames)
 from .logo import logo_reader
 from .markup import build_story
 from .memo import memoize_wraps
@@ -163,14 +164,28 @@ def _lay_out(text: RenderedHandout, job: HandoutJob, labels: dict, palette: Pale
     text frame and the later ones'), a trial whose blocks cannot fit is not laid out at all:
     (b"", [], None)."""
     bound = None
+    digest = _digest(text)
     if probe is not None and room is not None:
         # Everything the story is made from, and the room it must fit: the bound of a text
         # already measured in this process is known without building its story again.
-        key = (_digest(text), job.lang, job.paper, job.patient, date, palette, level, large,
+        key = (digest, job.lang, job.paper, job.patient, date, palette, level, large,
                room, probe["limit"])
         bound = _BOUNDS.get(key)
         if bound is True:
             return b"", [], None
+    # The same, with the text frames, says what every page's body draws (never kept for a
+    # patient's handout: the key would hold the name).
+    body_key = None if job.patient else ("Body", digest, job.lang, job.paper, date, palette,
+                                         level, large, text_frames(page))
+    kept = bodyreplay.lookup(body_key)
+    if kept is not None:
+        try:
+            pdf = render_pdf(bodyreplay.story(kept), page, meta, Node("Document", Lang=job.lang),
+                             None, probe)
+        except bodyreplay.Mismatch:
+            pass  # a clinic's name took a character's code first: built afresh below
+        else:
+            return pdf, list(kept.trace), count_pages(pdf) if pdf else probe["pages"]
     styles = make_large_styles(palette, chain) if large else make_styles(palette, chain, level)
     root = Node("Document", Lang=job.lang)
     story = memoize_wraps(_story(text, job, labels, styles, palette, chain, date, root))
@@ -182,10 +197,13 @@ def _lay_out(text: RenderedHandout, job: HandoutJob, labels: dict, palette: Pale
             return b"", [], None
     items = list(story)  # ReportLab empties the list it lays out
     trace: list = []
+    body = bodyreplay.recorder(body_key)
     try:
-        pdf = render_pdf(story, page, meta, root, trace, probe)
+        pdf = render_pdf(story, page, meta, root, trace, probe, body)
     except RenderError as err:
         raise too_tall(err, items, job.paper, text.source) from err
+    if body is not None:
+        body.keep(trace)
     return pdf, trace, count_pages(pdf) if pdf else probe["pages"]
 
 

@@ -59,18 +59,25 @@ def _frames(page: PageInfo, fitted: tuple) -> tuple[float, float, float]:
     return bottom, height - sizes.band_first - 14 - bottom, height - sizes.band_later - 18 - bottom
 
 
+def text_frames(page: PageInfo) -> tuple:
+    """Everything about the pages' text frames: paper, type sizes, bottom and heights."""
+    return (page.paper, page.sizes, _frames(page, decorate.fit_furniture(page)))
+
+
 def frame_heights(page: PageInfo) -> tuple[float, float]:
     """Return the text height of page 1 and of every later page."""
     return _frames(page, decorate.fit_furniture(page))[1:]
 
 
 def render_pdf(story: list, page: PageInfo, meta: PdfMeta, root: Node,
-               trace: list | None = None, probe: dict | None = None) -> bytes:
+               trace: list | None = None, probe: dict | None = None,
+               body: Any = None) -> bytes:
     """Lay out `story` on branded pages and return the PDF bytes; `trace` (if given) receives
     (page number, kind) for each block drawn, kind being heading, references, small or body.
 
     With `probe` = {"limit": n}, a layout that runs past n pages is not written out (b"" is
-    returned, and probe["pages"] says how many it took): a trial layout costs no PDF."""
+    returned, and probe["pages"] says how many it took): a trial layout costs no PDF. `body`,
+    a bodyreplay.BodyRecorder, records what each page's text frame draws."""
     from reportlab import rl_config
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
     from reportlab.platypus.doctemplate import LayoutError
@@ -91,10 +98,19 @@ def render_pdf(story: list, page: PageInfo, meta: PdfMeta, root: Node,
         subject=meta.subject, keywords=meta.keywords, creator=meta.creator, lang=meta.lang,
         invariant=1, pageCompression=1, initialFontName=page.chain.regular,
         leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN)
+    def furnish(page_one: bool) -> Any:
+        if body is None:
+            return lambda c, d: decorate.decorate(c, page, page_one, fitted)
+
+        def on_page(c: Any, d: Any) -> None:  # recording: the body starts after the furniture
+            decorate.decorate(c, page, page_one, fitted)
+            body.page_start(c)
+        return on_page
+
+    end = {} if body is None else {"onPageEnd": lambda c, d: body.page_end(c)}
     doc.addPageTemplates([
-        PageTemplate("first", [first], onPage=lambda c, d: decorate.decorate(c, page, True, fitted),
-                     autoNextPageTemplate="later"),
-        PageTemplate("later", [later], onPage=lambda c, d: decorate.decorate(c, page, False, fitted)),
+        PageTemplate("first", [first], onPage=furnish(True), autoNextPageTemplate="later", **end),
+        PageTemplate("later", [later], onPage=furnish(False), **end),
     ])
     if trace is not None:
         doc.afterFlowable = lambda flowable: trace.append((doc.page, block_kind(flowable)))

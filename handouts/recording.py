@@ -123,6 +123,7 @@ class _Recorder:
         # whether such a call is under way
         self.made = self.making = False
         self._fresh: dict[int, tuple] = {}  # id(node) → (role, node) of nodes made here
+        self.keeps_matrix = False  # a page body's: no drawOn places its links' rectangles
         self._mark = len(canvas._code)
 
     def role(self, node: Any) -> Any:
@@ -280,15 +281,17 @@ def _call(doc: Any, kind: str, font: Any, arg: Any, result: Any) -> bool:
     return True
 
 
-def _replay(recording: _Recording, canvas: Any, doc: Any, roles: Any) -> bool:
+def _replay(recording: _Recording, canvas: Any, doc: Any, roles: Any,
+            made: dict | None = None) -> bool:
     """Draw a recording in this document: its font calls first, then its operators and
     marked-content sequences. False, with nothing drawn, if a font call's result differs here
-    (the caller draws afresh; the calls it repeats give the same results)."""
+    (the caller draws afresh; the calls it repeats give the same results). `made`: the nodes
+    made so far, by their order of first use (a page body's replay shares them across pages)."""
     if not _fonts_as_recorded(recording, doc):
         return False
     tagger = getattr(canvas, "_tagger", None)
     code = canvas._code
-    made: dict[int, Any] = {}  # the nodes this replay makes, by their order of first use
+    made = {} if made is None else made
 
     def find(role: Any) -> Any:
         if role[0] == "none":
@@ -314,6 +317,8 @@ def _replay(recording: _Recording, canvas: Any, doc: Any, roles: Any) -> bool:
             tagger.end(canvas)
         elif kind == "add_link":
             tagger.add_link(canvas, find(event[1]), *event[2], **event[3])
+        elif kind == "matrix":  # a page body's: a link's rectangle is placed by it
+            canvas._currentMatrix = event[1]
         else:  # "call": a link, an image or a shading, made again in this document
             getattr(canvas, event[1])(*event[2], **event[3])
     return True
@@ -379,6 +384,9 @@ def _made_again(method: Any, doc_of: Any, event_of: Any) -> Any:
         recorder = getattr(doc_of(self, args), "_recorder", None)
         if recorder is None or recorder.making:
             return method(self, *args, **kwargs)
+        if recorder.keeps_matrix:
+            canvas = self if doc_of is _canvas_doc else args[0]
+            recorder.tagging(("matrix", canvas._currentMatrix))
         recorder.tagging(event_of(recorder, args, kwargs))
         recorder.made = recorder.making = True
         try:

@@ -15,9 +15,10 @@ from conftest import DATE, EXAMPLES
 # check boxes in two clinics' colours, links.
 SCRIPT = f'''
 import hashlib, sys
-from handouts import recording as replay
+from handouts import bodyreplay, recording as replay
 from handouts.jobs import HandoutJob, build_handout
 replay.enabled = sys.argv[1] == "on"
+bodyreplay.enabled = False  # blocks replayed one by one (whole pages: test_bodyreplay.py)
 for spec in sys.argv[2:]:
     clinic, who, lang, paper, edition = spec.split(":")
     data = build_handout(HandoutJob({str(EXAMPLES)!r} + "/" + clinic,
