@@ -141,7 +141,9 @@ def make_clinics(root: Path, count: int) -> None:
         folder = root / f"clinic-{i:04d}"
         folder.mkdir(parents=True)
         shutil.copyfile(base / "logo.png", folder / "logo.png")
-        mine = re.sub(r'(?m)^name = .*$', f'name = "Benchmark Clinic {i} (sample)"', text)
+        # the clinic's name only (the first `name =`): its team keeps theirs, as in the peer
+        mine = re.sub(r'(?m)^name = .*$', f'name = "Benchmark Clinic {i} (sample)"', text,
+                      count=1)
         mine = re.sub(r'(?m)^primary = "[^"]*"', f'primary = "{COLOURS[i % 8]}"', mine)
         (folder / "clinic.toml").write_text(mine, encoding="utf-8")
 

@@ -5,7 +5,7 @@ again and again: the same Markdown, styles, paper and text frames give the same 
 the clinic's name in the band and footer. Laying the text out (building the story, wrapping,
 splitting, fitting the columns) and drawing it was over half of a warm handout's time.
 
-So, for a text laid out a second time in a process (recording.py's rule: the first time drawn
+So, for a text laid out a second time in a process (as for blocks: the first time drawn
 afresh, the second recorded, from the third replayed), everything drawn inside the text frames
 of each page is recorded as one drawing per page, between the page's furniture (drawn or
 replayed on its own, as each clinic's differs) and the end of the page, together with the
@@ -14,7 +14,8 @@ zero-size flowable per page that replays that page's recording, a page break bet
 ReportLab still makes the pages, their templates and furniture, the page numbers and the file.
 
 What a page's recording keeps and does is recording.py's (font calls and their results, marked
-content with every structure node named by the order it was first used in, links, resources);
+content with every structure node named by the order it was first used in, links, resources;
+blocks already recorded are replayed into it, their calls noted as made);
 and, around it, the canvas state the page's body started from (checked: a replay from another
 state is given up) and the one it ended in (set again: the page number is drawn from it).
 Anything else the body changes makes the layout unrecordable. A replay whose font calls give
@@ -32,9 +33,7 @@ from . import recording
 from .recording import _STATE, drawing_state
 
 KEPT = 32  # laid-out texts kept (each about 100 KB of operators) or counted
-# Recorded the third time a text is laid out: a batch lays each clinic's text out twice (its
-# own version and its one practitioner's), and recording draws every block afresh.
-RECORD_AT = 2
+RECORD_AT = 1  # times a text is laid out before it is recorded (as for blocks: the second)
 
 _LAYOUTS: OrderedDict = OrderedDict()  # key → _Layout, None (not recordable) or times seen
 recording._STORES.append(_LAYOUTS)
@@ -126,7 +125,7 @@ class BodyRecorder:
         doc = canvas._doc
         if self._recorder is None:
             self._recorder = recording._Recorder(canvas, _ROLES)
-            self._recorder.keeps_matrix = True
+            self._recorder.page_body = True
         rec = self._recorder
         rec.canvas, rec.events, rec.made = canvas, [], False
         rec._mark = len(canvas._code)

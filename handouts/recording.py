@@ -90,14 +90,19 @@ def replaying(original: Callable, key_of: Callable, roles_of: Callable,
     def draw(self: Any) -> None:
         canvas = self.canv
         doc = canvas._doc
-        key = key_of(self, canvas) if enabled and getattr(doc, "_recorder", None) is None \
-            else None
+        outer = getattr(doc, "_recorder", None)
+        # inside a page body being recorded, a drawing is replayed (its calls are the body's)
+        # but never recorded; inside another drawing's recording, drawn afresh
+        key = key_of(self, canvas) if enabled and (outer is None or outer.page_body) else None
         recorded = store.get(key, False) if key is not None else None
         if recorded:
             store.move_to_end(key)
             if recorded is not _SEEN and _replay(recorded, canvas, doc, roles_of(self)):
                 stats["replayed"] += 1
                 return None
+        if outer is not None:
+            stats["fresh"] += 1
+            return original(self)
         if recorded is False:  # seen once: drawn afresh, recorded if it comes again
             store[key] = _SEEN
             if len(store) > kept:
@@ -123,7 +128,9 @@ class _Recorder:
         # whether such a call is under way
         self.made = self.making = False
         self._fresh: dict[int, tuple] = {}  # id(node) → (role, node) of nodes made here
-        self.keeps_matrix = False  # a page body's: no drawOn places its links' rectangles
+        # A page body's (bodyreplay.py): no drawOn places its links' rectangles, so the canvas
+        # matrix is kept with them; the drawings replayed inside it are part of it.
+        self.page_body = False
         self._mark = len(canvas._code)
 
     def role(self, node: Any) -> Any:
@@ -253,22 +260,31 @@ def _fonts_as_recorded(recording: _Recording, doc: Any) -> bool:
     Quick when every character past ASCII already has the code it had when recorded (no new
     code can then be given, so the order of calls does not matter): the characters are noted
     as drawn and the subset names asked for. Otherwise every font call is made again, in order,
-    and its result compared."""
+    and its result compared. Inside a page body being recorded, the splits it skips are noted
+    in the body's recording with their results (the ones a call would give)."""
     quick = True
     for font, wanted, _ in recording.codes:
         state = font.state.get(doc)
         if state is None or any(state.assignments.get(code) != n for code, n in wanted):
             quick = False
             break
-    if quick:
-        for font, _, chars in recording.codes:
-            state = font.state[doc]
-            used = state.__dict__.get("_used")
-            if used is None:
-                used = state._used = set()
-            used |= chars
+    if not quick:
+        return all(_call(doc, *call) for call in recording.calls)
+    for font, _, chars in recording.codes:
+        state = font.state[doc]
+        used = state.__dict__.get("_used")
+        if used is None:
+            used = state._used = set()
+        used |= chars
+    outer = getattr(doc, "_recorder", None)
+    if outer is None:
         return all(_call(doc, *call) for call in recording.names)
-    return all(_call(doc, *call) for call in recording.calls)
+    for call in recording.calls:  # in order: the body's recording keeps them as made
+        if call[0] == "split":
+            outer.events.append(call)
+        elif not _call(doc, *call):
+            return False
+    return True
 
 
 def _call(doc: Any, kind: str, font: Any, arg: Any, result: Any) -> bool:
@@ -384,7 +400,7 @@ def _made_again(method: Any, doc_of: Any, event_of: Any) -> Any:
         recorder = getattr(doc_of(self, args), "_recorder", None)
         if recorder is None or recorder.making:
             return method(self, *args, **kwargs)
-        if recorder.keeps_matrix:
+        if recorder.page_body:
             canvas = self if doc_of is _canvas_doc else args[0]
             recorder.tagging(("matrix", canvas._currentMatrix))
         recorder.tagging(event_of(recorder, args, kwargs))
