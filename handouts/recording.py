@@ -247,7 +247,10 @@ def _recording(events: list, doc: Any) -> _Recording:
         wanted = {32 if c == "\xa0" else ord(c) for c in chars} - _ASCII
         codes.append((font, tuple((code, given.get(code)) for code in sorted(wanted)),
                       frozenset(chars)))
-    return _Recording(calls, tuple(e for e in calls if e[0] != "split"), tuple(codes),
+    # A subset's name, or a version, asked for again gives the same and changes nothing: the
+    # quick path asks once.
+    names = tuple(dict.fromkeys(e for e in calls if e[0] != "split"))
+    return _Recording(calls, names, tuple(codes),
                       tuple(e for e in events if e[0] not in ("split", "name", "version")))
 
 
