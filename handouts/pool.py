@@ -84,7 +84,7 @@ class _Pool:
         """Give a job to every idle worker while jobs are left."""
         while self.pending and self.idle:
             worker = self.idle.pop()
-            worker.give(_next_job(self.pending, worker.last_clinic))
+            worker.give(_next_job(self.pending, worker.last))
             self.busy[worker.conn] = worker
 
     def step(self, stop: StopRequest) -> None:
@@ -140,14 +140,30 @@ class _Pool:
                 _remove_partial(self.out_dir / worker.job.path)
 
 
-def _next_job(pending: deque, last_clinic: str | None) -> PlannedJob:
-    """Prefer a job of the clinic this worker did last: its QR code and logo are still cached."""
-    if last_clinic is not None:
+def _next_job(pending: deque, last: PlannedJob | None) -> PlannedJob:
+    """Prefer a job of the clinic this worker did last (its QR code and logo are still
+    cached), then one like it (same colours, handout, language, paper, edition and
+    practitioner: the same text but for the clinic's own details is replayed, replay.py and
+    bodyreplay.py), among the next 64."""
+    if last is not None:
+        like, alike = None, _likeness(last)
         for i, planned in enumerate(itertools.islice(pending, 64)):
-            if planned.clinic_id == last_clinic:
+            if planned.clinic_id == last.clinic_id:
                 del pending[i]
                 return planned
+            if like is None and _likeness(planned) == alike:
+                like = i
+        if like is not None:
+            planned = pending[like]
+            del pending[like]
+            return planned
     return pending.popleft()
+
+
+def _likeness(planned: PlannedJob) -> tuple:
+    clinic, job = _PLANNED.get(planned.job.clinic_dir), planned.job
+    return (getattr(clinic, "brand", None), job.handout, job.lang, job.paper, job.edition,
+            job.practitioner)
 
 
 def _has_result(worker: _Worker) -> bool:
@@ -169,11 +185,10 @@ class _Worker:
         self.process.start()
         child.close()
         self.job: PlannedJob | None = None
-        self.last_clinic: str | None = None
+        self.last: PlannedJob | None = None  # the job it did last
 
     def give(self, planned: PlannedJob) -> None:
-        self.job = planned
-        self.last_clinic = planned.clinic_id
+        self.job = self.last = planned
         self.conn.send(planned.to_dict())
 
     def collect(self, timeout: float | None = 0) -> Outcome | None:

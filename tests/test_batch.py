@@ -219,3 +219,33 @@ def test_workers_build_from_the_clinics_as_planned(tmp_path, monkeypatch) -> Non
     pool.run_jobs(plan.jobs, tmp_path, 2, outcomes.append)  # without them: read, and refused
     assert not any(o.ok for o in outcomes)
     pool._PLANNED.clear()
+
+
+def test_a_worker_takes_next_the_job_most_like_its_last(tmp_path, monkeypatch) -> None:
+    """Same clinic first (its logo and QR code are cached), then the same colours, handout,
+    language, paper, edition and practitioner (the same text laid out again is replayed), then
+    the queue's order."""
+    from collections import deque
+
+    from handouts import pool
+    from handouts.models import Brand
+    from handouts.plan import PlannedJob
+    from handouts.jobs import HandoutJob
+
+    class Clinic:
+        def __init__(self, primary: str) -> None:
+            self.brand = Brand(primary, "#F2A541")
+
+    monkeypatch.setattr(pool, "_PLANNED", {"a": Clinic("#111111"), "b": Clinic("#222222"),
+                                           "c": Clinic("#111111")})
+
+    def job(clinic: str, lang: str = "en") -> PlannedJob:
+        return PlannedJob(HandoutJob(clinic, lang=lang, paper="letter", date=DATE), clinic,
+                          f"{clinic}/{lang}.pdf", "")
+
+    last = job("a")
+    pending = deque([job("b"), job("c", "fr"), job("c"), job("a", "fr")])
+    assert pool._next_job(pending, last).path == "a/fr.pdf"      # the same clinic
+    assert pool._next_job(pending, last).path == "c/en.pdf"      # then alike: colours, lang
+    assert pool._next_job(pending, last).path == "b/en.pdf"      # then in order
+    assert pool._next_job(pending, None).path == "c/fr.pdf"
