@@ -273,12 +273,22 @@ def _inspect_logo(path: Path, name: str, check: Checker) -> Logo | None:
         return None
 
 
+# Logos found sound, by a digest of their bytes → (format, width, height): a chain's clinics
+# share one logo, checked once per process.
+_SOUND_LOGOS: dict[bytes, tuple[str, int, int]] = {}
+
+
 def _open_logo(path: Path, name: str, data: bytes, check: Checker) -> Logo | None:
     """Check the format, size and integrity of logo bytes; return the Logo or None (noted)."""
+    import hashlib
     import io
 
     from PIL import Image, UnidentifiedImageError
 
+    digest = hashlib.blake2b(data, digest_size=20).digest()
+    sound = _SOUND_LOGOS.get(digest)
+    if sound is not None:
+        return Logo(path, *sound)
     try:
         with Image.open(io.BytesIO(data), formats=("PNG", "JPEG")) as img:
             fmt, (width, height) = img.format, img.size
@@ -300,6 +310,8 @@ def _open_logo(path: Path, name: str, data: bytes, check: Checker) -> Logo | Non
         else:
             check.add("logo", f"{name!r} is a damaged image ({_one_line(err)}): export it again")
         return None
+    if len(_SOUND_LOGOS) < 256:
+        _SOUND_LOGOS[digest] = (fmt, width, height)
     return Logo(path, fmt, width, height)
 
 

@@ -58,6 +58,8 @@ class FontChain:
 
     def missing(self, text: str) -> str | None:
         """Return the first character of `text` no font of the chain can draw."""
+        if _charmap(self.regular).issuperset(map(ord, text)):
+            return None  # the body font draws it all (most names and addresses)
         return next((ch for ch in text if not ch.isspace() and self.family_for(ch) is None), None)
 
     def runs(self, text: str) -> list[tuple[str, str]]:

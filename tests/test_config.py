@@ -121,3 +121,24 @@ def test_logo_symlink_outside_is_refused(make_clinic, tmp_path: Path) -> None:
     (tmp_path / "secret.png").write_bytes((folder / "logo.png").read_bytes())
     (folder / "link.png").symlink_to(tmp_path / "secret.png")
     assert "outside the clinic folder" in problems(folder)[0]
+
+
+def test_a_logo_shared_by_clinics_is_checked_once(make_clinic, monkeypatch) -> None:
+    """A chain's clinics share one logo: its bytes are checked (PNG verified) once per
+    process; other bytes, a damaged copy included, are checked on their own."""
+    from PIL import Image
+
+    import handouts.config as config
+
+    monkeypatch.setattr(config, "_SOUND_LOGOS", {})
+    opened = []
+    real = Image.open
+    monkeypatch.setattr(Image, "open", lambda *a, **k: opened.append(1) or real(*a, **k))
+    first, second = make_clinic(name="one"), make_clinic(name="two")
+    assert config.load_clinic(first).logo.width == config.load_clinic(second).logo.width
+    assert len(opened) == 2  # read and verified once, for both clinics
+    damaged = make_clinic(name="three")
+    data = (damaged / "logo.png").read_bytes()
+    (damaged / "logo.png").write_bytes(data[:-20])
+    with pytest.raises(Exception, match="logo"):
+        config.load_clinic(damaged)
