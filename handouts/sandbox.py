@@ -4,6 +4,7 @@ includes that never leave the clinic folder (a clinic template is untrusted inpu
 from __future__ import annotations
 
 import contextlib
+from functools import cache
 import re
 import signal
 import threading
@@ -246,3 +247,57 @@ def _guard_filter(name: str, func: Callable) -> Callable:
 
 
 _OWN = (LimitedEnvironment.budget_iter, LimitedEnvironment.checked)
+
+
+@cache
+def compiled_cache() -> Any:
+    """Templates compiled once and kept in the user's cache folder, so a new process (a cold
+    `generate`, each batch worker) loads them instead of compiling them (about 27 ms). Jinja2
+    keys each by its name, file and a checksum of its source; this sandbox's own source is in
+    the key too, as it changes the compiled code. None (compile every time) if the folder
+    cannot be made, or is not the user's own and closed to others."""
+    import hashlib
+    import os
+    import stat
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "handouts", "templates")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.lstat(folder)
+        source = Path(__file__).read_bytes()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        return None
+    return _compiled_cache_class()(folder, hashlib.sha256(source).hexdigest()[:16])
+
+
+@cache
+def _compiled_cache_class() -> type:
+    from jinja2 import FileSystemBytecodeCache
+
+    class CompiledCache(FileSystemBytecodeCache):
+        """Jinja2's file cache, keyed by this sandbox too; a file it cannot read or write is
+        compiled again."""
+
+        def __init__(self, folder: str, salt: str) -> None:
+            super().__init__(folder, "%s.cache")
+            self.salt = salt
+
+        def get_cache_key(self, name: str, filename: str | None = None) -> str:
+            return super().get_cache_key(name, f"{self.salt}:{filename}")
+
+        def load_bytecode(self, bucket: Any) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # noqa: BLE001 - damaged (pickle, marshal) or unreadable: compile
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    return CompiledCache

@@ -83,12 +83,13 @@ def _root(folder: Path) -> Path:
 def _environment(dirs: tuple[Path, ...]) -> Any:
     from jinja2 import StrictUndefined
 
-    from .sandbox import ClinicLoader, LimitedEnvironment
+    from .sandbox import ClinicLoader, LimitedEnvironment, compiled_cache
 
     loader = ClinicLoader([(d, _root(d)) for d in dirs])
     return LimitedEnvironment(loader=loader, undefined=StrictUndefined, finalize=escape_markdown,
                               autoescape=False, keep_trailing_newline=True,
-                              trim_blocks=False, lstrip_blocks=False)
+                              trim_blocks=False, lstrip_blocks=False,
+                              bytecode_cache=compiled_cache())
 
 
 def select_template(clinic_folder: Path | None, handout: str, lang: str) -> str:

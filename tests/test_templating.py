@@ -134,3 +134,54 @@ def test_the_listing_matches_pathlib_glob(tmp_path) -> None:
     assert sorted(templating._listing(root)) == expected
     assert templating._listing(tmp_path / "missing") is not None
     assert list(templating._listing(tmp_path / "missing")) == []
+
+
+# A new process loads compiled templates from the user's cache folder instead of compiling
+# them; a folder others could write to is not used, and a damaged file is compiled again.
+_RENDER = """
+import sys
+from unittest import mock
+from handouts import sandbox
+from handouts.templating import render_handout, select_template
+compiled = []
+real = sandbox.LimitedEnvironment.compile
+def counting(self, *args, **kwargs):
+    compiled.append(1)
+    return real(self, *args, **kwargs)
+with mock.patch.object(sandbox.LimitedEnvironment, "compile", counting):
+    text = render_handout(None, select_template(None, "ims-vs-acupuncture", "en"),
+                          {"clinic": None, "practitioners": [], "groups": [], "practitioner": None,
+                           "lang": "en", "credentials": "list"})
+print(len(compiled), len(text.body), sandbox.compiled_cache() is not None)
+"""
+
+
+def _render_in_new_process(cache_home) -> list[str]:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    done = subprocess.run([sys.executable, "-c", _RENDER], env=env, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_compiled_templates_are_kept_for_the_next_process(tmp_path) -> None:
+    first = _render_in_new_process(tmp_path)
+    kept = list((tmp_path / "handouts" / "templates").iterdir())
+    second = _render_in_new_process(tmp_path)
+    assert first[0] != "0" and first[2] == "True" and len(kept) == 1
+    assert second[0] == "0" and second[1] == first[1]  # loaded, not compiled: the same text
+    kept[0].write_bytes(kept[0].read_bytes()[:40] + b"\0garbage")
+    damaged = _render_in_new_process(tmp_path)
+    assert damaged[0] != "0" and damaged[1] == first[1]
+
+
+def test_a_cache_folder_others_can_write_to_is_not_used(tmp_path) -> None:
+    folder = tmp_path / "handouts" / "templates"
+    folder.mkdir(parents=True)
+    folder.chmod(0o777)
+    out = _render_in_new_process(tmp_path)
+    assert out[0] != "0" and out[2] == "False" and not list(folder.iterdir())
