@@ -31,8 +31,8 @@ def _median_ms(fn, count: int) -> float:
 
 
 def _without_reuse(build) -> None:
-    """Build with drawing replay, kept column heights and kept fit bounds switched off (what
-    they save, measured in the same run)."""
+    """Build with drawing replay (blocks and page bodies), kept column heights and kept fit
+    bounds switched off (what they save, measured in the same run)."""
     from handouts import columns, document, recording as replay
 
     replay.enabled = columns.enabled = False
@@ -146,8 +146,9 @@ STAGES = [  # (label, file ends with, function) for inclusive times
     ("build_story: Markdown → flowables", "handouts/markup.py", "build_story"),
     ("doc.build: layout + drawing (all)", "platypus/doctemplate.py", "build"),
     ("  header band + footer (replayed)", "handouts/replay.py", "decorate_page"),
-    ("  drawing replayed or recorded (all)", "handouts/recording.py", "draw"),
-    ("    of which replays", "handouts/recording.py", "_replay"),
+    ("  page bodies replayed (bodyreplay.py)", "handouts/bodyreplay.py", "draw"),
+    ("  blocks drawn, recorded or replayed", "handouts/recording.py", "draw"),
+    ("  replays (page bodies and blocks)", "handouts/recording.py", "_replay"),
     ("  Paragraph.wrap (line breaking)", "platypus/paragraph.py", "wrap"),
     ("  balanced columns (references)", "platypus/flowables.py", "_generated_content"),
     ("canvas.save: page numbers, tags, PDF", "handouts/layout.py", "save"),
