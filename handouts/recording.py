@@ -80,10 +80,10 @@ def drawing_state(canvas: Any) -> tuple:
 
 
 def replaying(original: Callable, key_of: Callable, roles_of: Callable,
-              kept: int = KEPT) -> Callable:
+              kept: int = KEPT, at_once: bool = False) -> Callable:
     """Wrap a draw method: `key_of(drawable, canvas)` says what it draws (None: not replayable),
     `roles_of(drawable)` names and finds the structure nodes it opens; at most `kept` of its
-    recordings are kept."""
+    recordings are kept. `at_once`: recorded the first time, not the second."""
     store: OrderedDict[tuple, Any] = OrderedDict()
     _STORES.append(store)
 
@@ -103,7 +103,9 @@ def replaying(original: Callable, key_of: Callable, roles_of: Callable,
         if outer is not None:
             stats["fresh"] += 1
             return original(self)
-        if recorded is False:  # seen once: drawn afresh, recorded if it comes again
+        if recorded is False and at_once:
+            recorded = _SEEN
+        elif recorded is False:  # seen once: drawn afresh, recorded if it comes again
             store[key] = _SEEN
             if len(store) > kept:
                 store.popitem(last=False)
@@ -111,6 +113,8 @@ def replaying(original: Callable, key_of: Callable, roles_of: Callable,
             stats["fresh"] += 1
             return original(self)
         store[key] = _record(original, self, canvas, doc, roles_of(self))
+        if len(store) > kept:
+            store.popitem(last=False)
         return None
     return draw
 

@@ -214,10 +214,13 @@ def furniture_key(furniture: Furniture, canvas: Any) -> tuple:
             tuple(canvas._currentMatrix), drawing_state(canvas))
 
 
+FURNITURE_AT_ONCE = True
+
+
 def _replayed_furniture(decorate: Any) -> Any:
     # a clinic's pages in a batch come close together: a few dozen clinics' furniture is enough
     draw = recording.replaying(Furniture.draw, furniture_key, lambda f: _FURNITURE_ROLES,
-                               kept=64)
+                               kept=64, at_once=FURNITURE_AT_ONCE)
 
     def decorate_page(canv: Any, page: Any, first: bool, fitted: Any = None) -> None:
         from .decorate import fit_furniture
