@@ -275,15 +275,21 @@ def _fonts_as_recorded(recording: _Recording, doc: Any) -> bool:
         if state is None or any(state.assignments.get(code) != n for code, n in wanted):
             quick = False
             break
-    if not quick:
-        return all(_call(doc, *call) for call in recording.calls)
-    for font, _, chars in recording.codes:
-        state = font.state[doc]
-        used = state.__dict__.get("_used")
-        if used is None:
-            used = state._used = set()
-        used |= chars
     outer = getattr(doc, "_recorder", None)
+    if not quick:
+        for call in recording.calls:
+            if call[0] == "split" and call[1]._asciiReadable and call[2].isascii() and \
+                    call[2].isprintable():
+                # printable ASCII has its own codes in every document (asciiReadable): the
+                # same result, so only its characters are noted as drawn
+                _used(call[1]._assignState(doc)).update(call[2])
+                if outer is not None:
+                    outer.events.append(call)
+            elif not _call(doc, *call):
+                return False
+        return True
+    for font, _, chars in recording.codes:
+        _used(font.state[doc]).update(chars)
     if outer is None:
         return all(_call(doc, *call) for call in recording.names)
     for call in recording.calls:  # in order: the body's recording keeps them as made
@@ -292,6 +298,14 @@ def _fonts_as_recorded(recording: _Recording, doc: Any) -> bool:
         elif not _call(doc, *call):
             return False
     return True
+
+
+def _used(state: Any) -> set:
+    """The characters a document draws in a font (textops.py notes them as splitString does)."""
+    used = state.__dict__.get("_used")
+    if used is None:
+        used = state._used = set()
+    return used
 
 
 def _call(doc: Any, kind: str, font: Any, arg: Any, result: Any) -> bool:
