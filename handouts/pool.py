@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import multiprocessing
@@ -50,6 +51,9 @@ def run_jobs(jobs: list[PlannedJob], out_dir: Path, workers: int,
     _parser()
     _PLANNED.clear()
     _PLANNED.update(clinics or {})  # the clinics as planned: workers need not read them again
+    # What the workers inherit is left out of their garbage collection: it never writes to
+    # those pages, so they stay shared (Python's advice for fork without exec); about 3 %.
+    gc.freeze()
     pool = _Pool(jobs, out_dir, workers, report)
     stop = stop or StopRequest()
     deadline: float | None = None
@@ -66,6 +70,7 @@ def run_jobs(jobs: list[PlannedJob], out_dir: Path, workers: int,
         return not stop.requested
     finally:
         pool.close()
+        gc.unfreeze()  # (a process that goes on collects them again)
 
 
 class _Pool:
