@@ -57,6 +57,7 @@ class _Page(NamedTuple):
     start: tuple  # drawing_state and matrix the body started from
     end: tuple  # the _END_STATE values it ended with
     drawing: Any  # recording._Recording
+    compiled: list  # [first MCID, steps] of its last replay (see _compiled), or empty
 
 
 class _Layout(NamedTuple):
@@ -145,7 +146,7 @@ class BodyRecorder:
             self.safe = False
             return
         end = tuple(canvas.__dict__[name] for name in _END_STATE)
-        self.pages.append(_Page(self._start, end, recording._recording(rec.events, doc)))
+        self.pages.append(_Page(self._start, end, recording._recording(rec.events, doc), []))
 
     def keep(self, trace: list) -> None:
         """The layout is built (and was not given up): keep it, or note it cannot be kept."""
@@ -186,12 +187,77 @@ class _Replay:
     def draw(self, canvas: Any, n: int) -> None:
         page = self.layout.pages[n]
         if (drawing_state(canvas), tuple(canvas._currentMatrix)) != page.start or \
-                not recording._replay(page.drawing, canvas, canvas._doc, _ROLES, self.made):
+                not recording._fonts_as_recorded(page.drawing, canvas._doc):
             stats["given_up"] += 1
             raise Mismatch(f"page {n + 1}")
+        tagger = canvas._tagger
+        owners = tagger.mcids.setdefault(tagger.page, [])
+        if not page.compiled or page.compiled[0] != len(owners):
+            page.compiled[:] = [len(owners), _compiled(page.drawing, len(owners),
+                                                        tagger.root.tag)]
+        _run(page.compiled[1], canvas, owners,
+             recording.node_finder(canvas, _ROLES, self.made))
         canvas.__dict__.update(zip(_END_STATE, page.end))
         if n == len(self.layout.pages) - 1:
             stats["replayed"] += 1
+
+
+def _compiled(drawing: Any, first: int, root_tag: str) -> tuple:
+    """A page's recorded drawing as steps that open no marked-content sequence one by one:
+    ("ops", operators with the sequences' BDC/EMC written in, the nodes they are for) for
+    each run of drawing, and (event, the nodes open around it) for each link, image or shading
+    made again. Its MCIDs follow on from `first`, the page's count so far (the furniture's)."""
+    from .tagging import _mc_tag
+
+    steps: list = []
+    ops: list = []
+    marked: list = []
+    open_roles: list = []
+    mcid = first
+    for event in drawing.drawing:
+        kind = event[0]
+        if kind == "code":
+            ops.extend(event[1])
+        elif kind == "begin":
+            role = event[1]
+            tag = role[3] if role[0] == "fresh" else root_tag  # (a body's roles, BodyRoles)
+            ops.append(f"/{_mc_tag(tag)} <</MCID {mcid}{event[2]}>> BDC")
+            mcid += 1
+            marked.append(role)
+            open_roles.append(role)
+        elif kind == "end":
+            ops.append("EMC")
+            open_roles.pop()
+        else:
+            steps.append(("ops", tuple(ops), tuple(marked)))
+            steps.append((event, tuple(open_roles)))
+            ops, marked = [], []
+    steps.append(("ops", tuple(ops), tuple(marked)))
+    return tuple(steps)
+
+
+def _run(steps: tuple, canvas: Any, owners: list, find: Any) -> None:
+    """Do what Tagger.begin and end would, in bulk: each node is placed in the tree and given
+    its MCID in order; around a link, image or shading the nodes open then are open."""
+    tagger, code, page = canvas._tagger, canvas._code, canvas._tagger.page
+    place = tagger.place
+    for step in steps:
+        if step[0] == "ops":
+            code.extend(step[1])
+            for role in step[2]:
+                node = find(role)
+                place(node)
+                node.kids.append(("mcid", page, len(owners)))
+                owners.append(node)
+            continue
+        event, open_roles = step
+        tagger.open[:] = [find(role) for role in open_roles]
+        tagger.depth = len(open_roles)
+        try:
+            recording.make_again(event, canvas, find)
+        finally:
+            tagger.open.clear()
+            tagger.depth = 0
 
 
 _CLASS: list = []

@@ -328,7 +328,36 @@ def _replay(recording: _Recording, canvas: Any, doc: Any, roles: Any,
         return False
     tagger = getattr(canvas, "_tagger", None)
     code = canvas._code
-    made = {} if made is None else made
+    find = node_finder(canvas, roles, {} if made is None else made)
+    for event in recording.drawing:
+        kind = event[0]
+        if kind == "code":
+            code.extend(event[1])
+        elif kind == "begin":
+            tagger.begin(canvas, find(event[1]), event[2])
+        elif kind == "end":
+            tagger.end(canvas)
+        else:
+            make_again(event, canvas, find)
+    return True
+
+
+def make_again(event: tuple, canvas: Any, find: Callable) -> None:
+    """Make a recorded link, added link, image or shading again (or set the matrix a page
+    body's link is placed by)."""
+    kind = event[0]
+    if kind == "add_link":
+        canvas._tagger.add_link(canvas, find(event[1]), *event[2], **event[3])
+    elif kind == "matrix":
+        canvas._currentMatrix = event[1]
+    else:  # "call": a link, an image or a shading, made again in this document
+        getattr(canvas, event[1])(*event[2], **event[3])
+
+
+def node_finder(canvas: Any, roles: Any, made: dict) -> Callable:
+    """The node a role names in this document; nodes a recording made are made again (once,
+    kept in `made` by their order of first use)."""
+    tagger = getattr(canvas, "_tagger", None)
 
     def find(role: Any) -> Any:
         if role[0] == "none":
@@ -343,22 +372,7 @@ def _replay(recording: _Recording, canvas: Any, doc: Any, roles: Any,
 
             made[n] = Node(tag, find(parent), last=last, **dict(attrs))
         return made[n]
-
-    for event in recording.drawing:
-        kind = event[0]
-        if kind == "code":
-            code.extend(event[1])
-        elif kind == "begin":
-            tagger.begin(canvas, find(event[1]), event[2])
-        elif kind == "end":
-            tagger.end(canvas)
-        elif kind == "add_link":
-            tagger.add_link(canvas, find(event[1]), *event[2], **event[3])
-        elif kind == "matrix":  # a page body's: a link's rectangle is placed by it
-            canvas._currentMatrix = event[1]
-        else:  # "call": a link, an image or a shading, made again in this document
-            getattr(canvas, event[1])(*event[2], **event[3])
-    return True
+    return find
 
 
 def _noting(split: Any) -> Any:
