@@ -148,7 +148,7 @@ STAGES = [  # (label, file ends with, function) for inclusive times
     ("  header band + footer (replayed)", "handouts/replay.py", "decorate_page"),
     ("  page bodies replayed (bodyreplay.py)", "handouts/bodyreplay.py", "draw"),
     ("  blocks drawn, recorded or replayed", "handouts/recording.py", "draw"),
-    ("  replays (page bodies and blocks)", "handouts/recording.py", "_replay"),
+    ("    of which replayed", "handouts/recording.py", "_replay"),
     ("  Paragraph.wrap (line breaking)", "platypus/paragraph.py", "wrap"),
     ("  balanced columns (references)", "platypus/flowables.py", "_generated_content"),
     ("canvas.save: page numbers, tags, PDF", "handouts/layout.py", "save"),
