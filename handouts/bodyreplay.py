@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 
 from . import recording
 from .recording import _STATE, drawing_state
+from .replay import OWN_NODES
 
 KEPT = 32  # laid-out texts kept (each about 100 KB of operators) or counted
 RECORD_AT = 1  # times a text is laid out before it is recorded (as for blocks: the second)
@@ -65,21 +66,7 @@ class _Layout(NamedTuple):
     trace: tuple  # (page, block kind) per block drawn, as document.page_faults reads it
 
 
-class BodyRoles:
-    """Every node a body opens is its own: named by the order it was first used in."""
-
-    fresh = True
-
-    @staticmethod
-    def name(canvas: Any, node: Any) -> None:
-        return None
-
-    @staticmethod
-    def find(canvas: Any, role: Any) -> Any:
-        raise LookupError(role)
-
-
-_ROLES = BodyRoles()
+_ROLES = OWN_NODES  # every node a body opens is named by the order it was first used in
 
 
 def lookup(key: tuple | None) -> _Layout | None:
@@ -220,7 +207,7 @@ def _compiled(drawing: Any, first: int, root_tag: str) -> tuple:
             ops.extend(event[1])
         elif kind == "begin":
             role = event[1]
-            tag = role[3] if role[0] == "fresh" else root_tag  # (a body's roles, BodyRoles)
+            tag = role[3] if role[0] == "fresh" else root_tag  # (a body's roles: OWN_NODES)
             ops.append(f"/{_mc_tag(tag)} <</MCID {mcid}{event[2]}>> BDC")
             mcid += 1
             marked.append(role)

@@ -186,14 +186,15 @@ class NoRoles:
 _NO_ROLES = NoRoles()
 
 
-class FurnitureRoles(NoRoles):
-    """The page furniture makes its own structure nodes (clinic name, booking link, QR code,
-    logo, footer): recording.py names them by the order they are first used in."""
+class OwnNodes(NoRoles):
+    """A drawing that makes or first places every structure node it opens: the page furniture
+    (clinic name, booking link, QR code, logo, footer) and a page's body (bodyreplay.py).
+    recording.py names them by the order they are first used in."""
 
     fresh = True
 
 
-_FURNITURE_ROLES = FurnitureRoles()
+OWN_NODES = OwnNodes()
 
 
 class Furniture:
@@ -219,7 +220,7 @@ FURNITURE_AT_ONCE = True
 
 def _replayed_furniture(decorate: Any) -> Any:
     # a clinic's pages in a batch come close together: a few dozen clinics' furniture is enough
-    draw = recording.replaying(Furniture.draw, furniture_key, lambda f: _FURNITURE_ROLES,
+    draw = recording.replaying(Furniture.draw, furniture_key, lambda f: OWN_NODES,
                                kept=64, at_once=FURNITURE_AT_ONCE)
 
     def decorate_page(canv: Any, page: Any, first: bool, fitted: Any = None) -> None:
