@@ -69,14 +69,16 @@ def _letterhead_name(canv: Any, page: Any, height: float) -> None:
 def fit_furniture(page: Any) -> tuple[list, list]:
     """Fit the footer rows and page 1's band lines (a RenderError names what cannot fit).
     Worked out once per page description (a handout asks three times)."""
-    if _FITTED and _FITTED[0] is page:
-        return _FITTED[1]
+    global _FITTED
+    last, fitted = _FITTED  # one read: another thread may replace it meanwhile
+    if last is page:
+        return fitted
     fitted = footer_rows(page), band_lines(page, band_room(page)[1])
-    _FITTED[:] = [page, fitted]
+    _FITTED = (page, fitted)
     return fitted
 
 
-_FITTED: list = []  # [page, fitted] of the last page description fitted
+_FITTED: tuple = (None, None)  # (page, fitted) of the last page description fitted
 
 
 def _root(canv: Any) -> Node | None:
