@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any, NamedTuple
 
-from . import recording
+from . import recolour, recording
 from .recording import _STATE, drawing_state
 from .replay import OWN_NODES
 
@@ -37,8 +37,12 @@ KEPT = 32  # laid-out texts kept (each about 100 KB of operators) or counted
 RECORD_AT = 1  # times a text is laid out before it is recorded (as for blocks: the second)
 
 _LAYOUTS: OrderedDict = OrderedDict()  # key → _Layout, None (not recordable) or times seen
-recording._STORES.append(_LAYOUTS)
-stats = {"recorded": 0, "replayed": 0, "given_up": 0}
+# A text's template, by the key without its colours: ("pending", palette, layout), its latest
+# recording, until a recording in other colours shows that one recolours exactly, then
+# ("ready", palette, layout, the fields that check changed) (recolour.py).
+_TEMPLATES: OrderedDict = OrderedDict()
+recording._STORES.extend([_LAYOUTS, _TEMPLATES])
+stats = {"recorded": 0, "replayed": 0, "given_up": 0, "recoloured": 0}
 enabled = True  # off: only blocks are replayed (recording.enabled off: nothing is)
 
 _END_STATE = (*_STATE, "_currentMatrix")  # what the page number is drawn from, at save
@@ -70,13 +74,23 @@ _ROLES = OWN_NODES  # every node a body opens is named by the order it was first
 
 
 def lookup(key: tuple | None) -> _Layout | None:
-    """The recorded layout of `key`, if it is kept."""
+    """The recorded layout of `key` ("Body", the text and its frames, the palette), if it is
+    kept, or the text's template recoloured, if it can be."""
     if key is None or not (enabled and recording.enabled):
         return None
-    kept = _LAYOUTS.get(key)
+    kept = _LAYOUTS.get(key, 0)
     if isinstance(kept, _Layout):
         _LAYOUTS.move_to_end(key)
         return kept
+    template = _TEMPLATES.get(key[1])
+    if kept is not None and template and template[0] == "ready":  # (None: not recordable)
+        _, source, layout, checked = template
+        fields = recolour.changed(source, key[2])
+        if fields is not None and fields <= checked:
+            derived = _LAYOUTS[key] = recolour.recoloured(layout, source, key[2])
+            _trim(_LAYOUTS)
+            stats["recoloured"] += 1
+            return derived
     return None
 
 
@@ -91,10 +105,34 @@ def recorder(key: tuple | None) -> BodyRecorder | None:
     if kept < RECORD_AT:
         _LAYOUTS[key] = kept + 1
         _LAYOUTS.move_to_end(key)
-        if len(_LAYOUTS) > KEPT:
-            _LAYOUTS.popitem(last=False)
+        _trim(_LAYOUTS)
         return None
     return BodyRecorder(key)
+
+
+def _trim(store: OrderedDict) -> None:
+    while len(store) > KEPT:
+        store.popitem(last=False)
+
+
+def _template(key: tuple, layout: _Layout) -> None:
+    """Note a text's recording: the first is its template; a later one in other colours
+    checks it (the recolouring must give exactly this recording)."""
+    free, palette = key[1], key[2]
+    template = _TEMPLATES.get(free)
+    if template is None:
+        _TEMPLATES[free] = ("pending", palette, layout)
+        _trim(_TEMPLATES)
+    elif template[0] == "pending" and template[1] != palette:
+        fields = recolour.changed(template[1], palette)
+        if fields is None:  # its colours cannot say which field is which: try the new one
+            _TEMPLATES[free] = ("pending", palette, layout)
+        elif fields:
+            derived = recolour.recoloured(template[2], template[1], palette)
+            # recoloured exactly: ready; else one of the two has a colour that is also a
+            # fixed one (or the text derives a colour): the newer is tried next
+            _TEMPLATES[free] = ("ready", *template[1:], fields) \
+                if recolour.matches(derived, layout) else ("pending", palette, layout)
 
 
 class BodyRecorder:
@@ -138,8 +176,11 @@ class BodyRecorder:
     def keep(self, trace: list) -> None:
         """The layout is built (and was not given up): keep it, or note it cannot be kept."""
         if self.key in _LAYOUTS:
-            _LAYOUTS[self.key] = _Layout(tuple(self.pages), tuple(trace)) if self.safe else None
+            layout = _Layout(tuple(self.pages), tuple(trace)) if self.safe else None
+            _LAYOUTS[self.key] = layout
             stats["recorded"] += 1
+            if layout is not None:
+                _template(self.key, layout)
 
 
 def _snapshot(canvas: Any) -> tuple:

@@ -175,8 +175,8 @@ def _lay_out(text: RenderedHandout, job: HandoutJob, labels: dict, palette: Pale
             return b"", [], None
     # The same, with the text frames, says what every page's body draws (never kept for a
     # patient's handout: the key would hold the name).
-    body_key = None if job.patient else ("Body", digest, job.lang, job.paper, date, palette,
-                                         level, large, text_frames(page))
+    body_key = None if job.patient else ("Body", (digest, job.lang, job.paper, date, level,
+                                                  large, text_frames(page)), palette)
     kept = bodyreplay.lookup(body_key)
     if kept is not None:
         try:

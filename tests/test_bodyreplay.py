@@ -69,3 +69,47 @@ def test_a_patients_handout_is_never_kept() -> None:
     replayed, (kept, count, given_up, mentions) = _run("on", 5, [job])
     assert replayed == fresh * 5
     assert kept == 0 and count == 0 and mentions == 0
+
+
+# Clinics sharing a text (the same team) in other colours: after two recordings agree, a
+# text's recording is recoloured for the next palette (recolour.py). The colours include ink,
+# the warning red, black, white and pale ones: a primary written like a fixed colour must not
+# recolour that colour too.
+COLOURS = ["#1A1A1A", "#0B6E4F", "#7A3B69", "#1F4E79", "#B3261E", "#C0392B", "#000000",
+           "#FFFFFF", "#F2C14E", "#2E7D32", "#FDECEA", "#6A1B9A"]  # the first is the ink's
+
+
+def test_a_text_in_other_colours_is_recoloured_exactly(make_clinic) -> None:
+    jobs = []
+    for n, colour in enumerate(COLOURS):
+        folder = make_clinic(replace={'name = "Test Clinic"': f'name = "Clinic {n}"',
+                                      'primary = "#0B6E4F"': f'primary = "{colour}"'},
+                             name=f"clinic-{n}")
+        jobs += [f"{folder}:-:en:letter:standard:", f"{folder}:sam-taylor:en:letter:standard:"]
+    fresh, _ = _run("off", 1, jobs)
+    out = subprocess.run([sys.executable, "-c", SCRIPT.replace(
+        'print(len(kept)', 'print(bodyreplay.stats["recoloured"], len(kept)'), "on", "1", *jobs],
+        capture_output=True, text=True, check=True).stdout.split()
+    assert out[:-5] == fresh
+    assert int(out[-5]) >= 3  # dark greens, reds and purples recoloured from the first two
+
+
+def test_what_recolouring_may_change() -> None:
+    from handouts.recolour import changed
+    from handouts.styles import make_palette
+
+    green, purple = make_palette("#0B6E4F", "#F2A541"), make_palette("#7A3B69", "#F2A541")
+    assert changed(green, purple) == {"primary", "text", "tint"}  # on white: white stays
+    assert changed(green, green) == frozenset()
+    # a pale primary gets its own darker text colour: heading and band no longer share one
+    assert changed(green, make_palette("#8FD3E8", "#F2A541")) is None
+    # white text on the band becomes black: "1 1 1" is written the same both ways
+    assert changed(make_palette("#FFFFFF", "#F2A541"), green) is None
+
+
+def test_a_colour_is_recoloured_only_as_a_whole_operand() -> None:
+    from handouts.recolour import _pattern
+
+    pattern = _pattern((".5 .25 .125",))
+    assert pattern.sub("X", ".5 .25 .125 rg\n1.5 .25 .125 rg .5 .25 .125 RG .5 .25 .125 re") == \
+        "X rg\n1.5 .25 .125 rg X RG .5 .25 .125 re"
