@@ -8,6 +8,7 @@ the ToUnicode map, and so the PDF's bytes, never depend on the order of jobs.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import cache
 from typing import Any
 
@@ -62,10 +63,32 @@ def remember(face_name: str, path: str, code: int, gid: int) -> None:
         _PRIVATE_TEXT.setdefault(face_name, {})[code] = text
 
 
+# CMaps made, by font name, codes and how many private codes' texts were known then (they
+# are only ever added): a warm handout's fonts have the same subsets as the last one's.
+_CMAPS: OrderedDict[tuple, str] = OrderedDict()
+KEPT = 256
+
+
 def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     """A ToUnicode CMap like ReportLab's, but private codes map to the text of their glyph."""
     texts = _PRIVATE_TEXT.get(fontname.split("+", 1)[-1], {})
+    key = (fontname, tuple(subset), len(texts))
+    kept = _CMAPS.get(key)
+    if kept is None:
+        kept = _CMAPS[key] = _cmap(fontname, subset, texts)
+        while len(_CMAPS) > KEPT:
+            _CMAPS.popitem(last=False)
+    return kept
 
+
+def forget_new(kept: set) -> None:
+    """Drop every CMap made since `kept` (the keys then): its codes, in first-use order, spell
+    the text they were drawn for (forgetting.py)."""
+    for key in [k for k in _CMAPS if k not in kept]:
+        del _CMAPS[key]
+
+
+def _cmap(fontname: str, subset: list[int], texts: dict) -> str:
     def target(code: int) -> str:
         text = texts.get(code) or chr(code)
         return text.encode("utf-16-be").hex().upper()

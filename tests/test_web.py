@@ -387,7 +387,7 @@ def test_twenty_concurrent_requests_against_a_real_server(clinics: Path, tmp_pat
 
 
 def test_a_mixed_script_name_leaves_no_trace_either(clinics: Path) -> None:
-    from handouts import subsets
+    from handouts import glyphtext, subsets
     from handouts.fonts import font_chain
     from handouts.forgetting import text_caches
     from handouts.web import work
@@ -397,6 +397,7 @@ def test_a_mixed_script_name_leaves_no_trace_either(clinics: Path) -> None:
     form = {"clinic": "harbour-physio", "patient": "Ann陳小明 Ng"}
     job = make_job(catalog, form, "2026-11-25")
     earlier = set(subsets._MADE)  # (a Chinese handout built before may hold these characters)
+    earlier_maps = set(glyphtext._CMAPS)
     assert "陳小明" in pdf_text(work.pdf(job).data)
     for _ in range(2):  # the third time a drawing comes, it is replayed
         work.pdf(job)
@@ -409,6 +410,9 @@ def test_a_mixed_script_name_leaves_no_trace_either(clinics: Path) -> None:
         glyphs = {font.face.charToGlyph[ord(c)] for c in "陳小明"}
         assert not any(key[0] == font.face.filename and set(key[2]) >= glyphs
                        for key in subsets._MADE if key not in earlier)
+    # nor any ToUnicode map (its codes, in first-use order, are the characters)
+    assert not any(set(map(ord, "陳小明")) <= set(key[1])
+                   for key in glyphtext._CMAPS if key not in earlier_maps)
 
 
 def test_send_over_the_clinics_smtp(make_clinic, smtp_server, monkeypatch) -> None:
