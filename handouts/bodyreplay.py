@@ -224,7 +224,7 @@ class _Replay:
             page.compiled[:] = [len(owners), _compiled(page.drawing, len(owners),
                                                         tagger.root.tag)]
         _run(page.compiled[1], canvas, owners,
-             recording.node_finder(canvas, _ROLES, self.made))
+             recording.node_finder(canvas, _ROLES, self.made), self.made)
         canvas.__dict__.update(zip(_END_STATE, page.end))
         if n == len(self.layout.pages) - 1:
             stats["replayed"] += 1
@@ -251,7 +251,7 @@ def _compiled(drawing: Any, first: int, root_tag: str) -> tuple:
             tag = role[3] if role[0] == "fresh" else root_tag  # (a body's roles: OWN_NODES)
             ops.append(f"/{_mc_tag(tag)} <</MCID {mcid}{event[2]}>> BDC")
             mcid += 1
-            marked.append(role)
+            marked.append((role[1] if role[0] == "fresh" else None, role))
             open_roles.append(role)
         elif kind == "end":
             ops.append("EMC")
@@ -264,16 +264,19 @@ def _compiled(drawing: Any, first: int, root_tag: str) -> tuple:
     return tuple(steps)
 
 
-def _run(steps: tuple, canvas: Any, owners: list, find: Any) -> None:
+def _run(steps: tuple, canvas: Any, owners: list, find: Any, made: dict) -> None:
     """Do what Tagger.begin and end would, in bulk: each node is placed in the tree and given
-    its MCID in order; around a link, image or shading the nodes open then are open."""
+    its MCID in order; around a link, image or shading the nodes open then are open. A node
+    already made is taken from `made` by its number (`find` makes the others)."""
     tagger, code, page = canvas._tagger, canvas._code, canvas._tagger.page
     place = tagger.place
     for step in steps:
         if step[0] == "ops":
             code.extend(step[1])
-            for role in step[2]:
-                node = find(role)
+            for n, role in step[2]:
+                node = made.get(n)
+                if node is None:
+                    node = find(role)
                 place(node)
                 node.kids.append(("mcid", page, len(owners)))
                 owners.append(node)
