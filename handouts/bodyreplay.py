@@ -21,7 +21,9 @@ state is given up) and the one it ended in (set again: the page number is drawn 
 Anything else the body changes makes the layout unrecordable. A replay whose font calls give
 other results (characters of a clinic's name coded first) is given up as a whole (`Mismatch`)
 and the handout built afresh. A handout "prepared for" a patient is never recorded: the key
-would hold the name. Output is byte for byte a fresh build's (tests/test_bodyreplay.py).
+would hold the name. The same text in another clinic's colours is drawn from a recording in
+other colours, recoloured, once that has been shown exact for this text (recolour.py). Output
+is byte for byte a fresh build's (tests/test_bodyreplay.py).
 """
 
 from __future__ import annotations
@@ -309,7 +311,8 @@ def _page_body_class() -> type:
         def wrap(self, availWidth: float, availHeight: float) -> tuple:  # noqa: N803
             return (0, 0)
 
-        def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803
+        def drawOn(self, canvas: Any, x: float, y: float,  # noqa: N802 - ReportLab's API
+                   _sW: float = 0) -> None:  # noqa: N803
             self.replay.draw(canvas, self.n)
 
     _CLASS.append(PageBody)
