@@ -45,10 +45,12 @@ def write_structure(canv: Any, tagger: Tagger, info: DocInfo) -> None:
     doc = canv._doc
     refs: dict[int, Any] = {}
     elements: list[tuple[Node, Any, list]] = []
+    element = _element_class()
+    reference = doc.Reference
 
     def visit(node: Node) -> None:
-        elem = _element_class()(node.tag)
-        refs[id(node)] = doc.Reference(elem, f"SE{len(elements) + 1}")
+        elem = element(node.tag)
+        refs[id(node)] = reference(elem, f"SE{len(elements) + 1}")
         kids = _ordered(node.kids)
         elements.append((node, elem, kids))
         for kid in kids:
@@ -61,11 +63,15 @@ def write_structure(canv: Any, tagger: Tagger, info: DocInfo) -> None:
     for node, elem, kids in elements:  # /Type /StructElem is optional: left out, as MCIDs are
         elem.parent = refs[id(node.parent)] if node.parent is not None else root_ref
         elem.attrs = node.attrs
-        pages = {kid[1] for kid in node.kids if isinstance(kid, tuple)}
-        one_page = len(pages) == 1
-        if one_page:
+        pages = {kid[1] for kid in node.kids if type(kid) is tuple}
+        if len(pages) == 1:
             elem.page = _page_ref(next(iter(pages)))
-        elem.kids = [_kid(kid, refs, doc, one_page) for kid in kids]
+            # one page: its marked content by MCID alone (the commonest kid by far)
+            elem.kids = [refs[id(kid)] if type(kid) is Node else
+                         kid[2] if kid[0] == "mcid" else _kid(kid, refs, doc, True)
+                         for kid in kids]
+        else:
+            elem.kids = [_kid(kid, refs, doc, False) for kid in kids]
     root["Type"] = PDFName("StructTreeRoot")
     root["K"] = refs[id(tagger.root)]
     root["ParentTree"] = doc.Reference(_parent_tree(tagger, refs), "ParentTree")
@@ -129,7 +135,9 @@ def _kid(kid: Any, refs: dict, doc: Any, one_page: bool) -> Any:
                           "Obj": doc.refAnnotation(value)})
 
 
+@cache
 def _page_ref(page: int) -> Any:
+    """A reference to page `page` (by its name: the same object serves every document)."""
     from reportlab.pdfbase.pdfdoc import PDFObjectReference
 
     return PDFObjectReference(f"Page{page}")
