@@ -68,7 +68,6 @@ def recoloured(layout: Any, source: Any, palette: Any) -> Any:
     from reportlab.lib.rl_accel import fp_str
 
     from .bodyreplay import _END_STATE, _Layout, _Page
-    from .recording import _Recording
 
     fields_changed = changed(source, palette)
     swap: dict[str, str] = {}
@@ -96,8 +95,7 @@ def recoloured(layout: Any, source: Any, palette: Any) -> Any:
             elif event[0] in ("call", "add_link"):
                 event = _mapped(event, colours)
             events.append(event)
-        rec = page.drawing
-        drawing = _Recording(rec.calls, rec.names, rec.codes, tuple(events))
+        drawing = page.drawing._replace(drawing=tuple(events))
         end = tuple(_mapped(value, colours) if name in ("_fillColorObj", "_strokeColorObj")
                     else value for name, value in zip(_END_STATE, page.end))
         pages.append(_Page(page.start, end, drawing, []))

@@ -237,6 +237,8 @@ class _Recording(NamedTuple):
     codes: tuple  # (font, ((char code, code given), …), characters) per font: the font state
     drawing: tuple  # ("code", operators), ("begin", role, extra), ("end",),
     #                 ("add_link", role, args, kw), ("call", canvas method, args, kw)
+    ordered: tuple = ()  # the calls but splits of printable ASCII (see _fonts_as_recorded)
+    ascii: tuple = ()  # (font, characters) those splits drew
 
 
 def _recording(events: list, doc: Any) -> _Recording:
@@ -254,8 +256,32 @@ def _recording(events: list, doc: Any) -> _Recording:
     # A subset's name, or a version, asked for again gives the same and changes nothing: the
     # quick path asks once.
     names = tuple(dict.fromkeys(e for e in calls if e[0] != "split"))
+    ascii: dict = {}
+    for event in calls:
+        if _fixed(event):
+            ascii.setdefault(event[1], set()).update(event[2])
+    # In order: the splits that may give new codes, and each name or version the first time
+    # (asked again, the same answer and no change).
+    ordered, asked = [], set()
+    for event in calls:
+        if event[0] != "split":
+            if event in asked:
+                continue
+            asked.add(event)
+        elif _fixed(event):
+            continue
+        ordered.append(event)
     return _Recording(calls, names, tuple(codes),
-                      tuple(e for e in events if e[0] not in ("split", "name", "version")))
+                      tuple(e for e in events if e[0] not in ("split", "name", "version")),
+                      tuple(ordered),
+                      tuple((font, frozenset(chars)) for font, chars in ascii.items()))
+
+
+def _fixed(call: tuple) -> bool:
+    """A split of printable ASCII: with ReportLab's asciiReadable its codes are the same in
+    every document, so it gives the same result anywhere, in any order."""
+    return call[0] == "split" and call[1]._asciiReadable and call[2].isascii() and \
+        call[2].isprintable()
 
 
 _ASCII = frozenset(range(32, 128))  # codes every document gives alike (ReportLab's asciiReadable)
@@ -272,19 +298,23 @@ def _fonts_as_recorded(recording: _Recording, doc: Any) -> bool:
     quick = True
     for font, wanted, _ in recording.codes:
         state = font.state.get(doc)
+        if state is None and not wanted:
+            state = font._assignState(doc)  # a font new to the document, drawing ASCII only
         if state is None or any(state.assignments.get(code) != n for code, n in wanted):
             quick = False
             break
     outer = getattr(doc, "_recorder", None)
-    if not quick:
+    if not quick and outer is None:
+        # printable ASCII has its own codes in every document (asciiReadable): those splits
+        # give the same result anywhere, so only their characters are noted as drawn
+        for font, chars in recording.ascii:
+            _used(font._assignState(doc)).update(chars)
+        return all(_call(doc, *call) for call in recording.ordered)
+    if not quick:  # the same, each call noted in the page body being recorded, in order
         for call in recording.calls:
-            if call[0] == "split" and call[1]._asciiReadable and call[2].isascii() and \
-                    call[2].isprintable():
-                # printable ASCII has its own codes in every document (asciiReadable): the
-                # same result, so only its characters are noted as drawn
+            if _fixed(call):
                 _used(call[1]._assignState(doc)).update(call[2])
-                if outer is not None:
-                    outer.events.append(call)
+                outer.events.append(call)
             elif not _call(doc, *call):
                 return False
         return True
@@ -357,21 +387,23 @@ def make_again(event: tuple, canvas: Any, find: Callable) -> None:
 def node_finder(canvas: Any, roles: Any, made: dict) -> Callable:
     """The node a role names in this document; nodes a recording made are made again (once,
     kept in `made` by their order of first use)."""
+    from .tagging import Node
+
     tagger = getattr(canvas, "_tagger", None)
 
     def find(role: Any) -> Any:
-        if role[0] == "none":
+        kind = role[0]
+        if kind == "fresh":
+            node = made.get(role[1])
+            if node is None:
+                _, n, parent, tag, attrs, last = role
+                node = made[n] = Node(tag, find(parent), last=last, **dict(attrs))
+            return node
+        if kind == "none":
             return None
-        if role[0] == "root":
+        if kind == "root":
             return tagger.root
-        if role[0] != "fresh":
-            return roles.find(canvas, role)
-        _, n, parent, tag, attrs, last = role
-        if n not in made:
-            from .tagging import Node
-
-            made[n] = Node(tag, find(parent), last=last, **dict(attrs))
-        return made[n]
+        return roles.find(canvas, role)
     return find
 
 
