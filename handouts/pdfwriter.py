@@ -36,12 +36,15 @@ def _install_format() -> None:
 
     original = pdfdoc.format
     pdf_object = pdfdoc.PDFObject
+    fp_str = pdfdoc.fp_str
     encoded: dict[str, bytes] = {}
 
     def format_value(element: Any, document: Any, toplevel: int = 0) -> bytes:
         kind = type(element)
         if kind is int:
             return b"%d" % element
+        if kind is float:  # as ReportLab: fp_str, whose digits encode alike in any codec
+            return fp_str(element).encode("ascii")
         if kind is str:
             data = encoded.get(element)
             if data is None:
@@ -56,6 +59,15 @@ def _install_format() -> None:
 
     pdfdoc.format = format_value
     pdfdoc.PDFName = lru_cache(maxsize=4096)(pdfdoc.PDFName)  # a pure function of a short text
+
+    def reference(self: Any, document: Any) -> bytes:  # "n v R", as pdfdocEnc would write it
+        try:
+            return b"%d %d R" % document.idToObjectNumberAndVersion[self.name]
+        except KeyError:
+            raise KeyError(f"forward reference to {self.name!r} not resolved upon final "
+                           "formatting") from None
+
+    pdfdoc.PDFObjectReference.format = reference  # about 200 a handout: the ParentTree's
 
 
 def write_compact(doc: Any) -> bytes:
