@@ -125,7 +125,7 @@ def render_handout(clinic_folder: Path | None, name: str, context: dict) -> Rend
                             "deeply") from None
     except MemoryError:
         raise TemplateError(f"{_file(env, name)}: rendering needs too much memory") from None
-    source = env.get_template(name).filename or name
+    source = template.filename or name
     if len(text) > MAX_OUTPUT:
         raise TemplateError(f"{source}: the filled-in handout is {len(text):,} characters long; "
                             f"at most {MAX_OUTPUT:,} (a handout is one or two pages)")
@@ -133,10 +133,25 @@ def render_handout(clinic_folder: Path | None, name: str, context: dict) -> Rend
     if not match:
         raise TemplateError(f"{source}: line 1: front matter (+++ … +++) is missing")
     try:
-        meta = tomllib.loads(match.group(1))
+        meta = _front_matter(match.group(1))
     except tomllib.TOMLDecodeError as err:
         raise TemplateError(f"{source}: front matter: {err}") from err
     return RenderedHandout(meta, text[match.end():], source)
+
+
+_FRONT_MATTER: dict[str, dict] = {}  # front matter text → its parse (most is the same each time)
+
+
+def _front_matter(text: str) -> dict:
+    """The TOML front matter, parsed once per text; each caller gets its own copy."""
+    import copy
+
+    meta = _FRONT_MATTER.get(text)
+    if meta is None:
+        meta = tomllib.loads(text)
+        if len(_FRONT_MATTER) < 64:
+            _FRONT_MATTER[text] = meta
+    return copy.deepcopy(meta)
 
 
 def _file(env: Any, name: str) -> str:
