@@ -48,7 +48,9 @@ def render_text(clinic: Clinic, job: HandoutJob, credentials: str = "list") -> R
     context = {"clinic": clinic, "practitioners": people, "groups": groups,
                "practitioner": people[0] if job.practitioner else None, "lang": job.lang,
                "credentials": credentials}
-    return render_handout(clinic.folder, name, context)
+    # the context is made from the clinic (its whole configuration), the practitioner chosen,
+    # the language (in the template's name) and how credentials are shown
+    return render_handout(clinic.folder, name, context, (clinic, job.practitioner, credentials))
 
 
 def compose(clinic: Clinic, job: HandoutJob, creator: str) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import tomllib
@@ -103,8 +104,11 @@ def select_template(clinic_folder: Path | None, handout: str, lang: str) -> str:
     return f"{handout}/{lang}{SUFFIX}"
 
 
-def render_handout(clinic_folder: Path | None, name: str, context: dict) -> RenderedHandout:
-    """Fill in template `name` with `context`; split off and parse its TOML front matter."""
+def render_handout(clinic_folder: Path | None, name: str, context: dict,
+                   same: Any = None) -> RenderedHandout:
+    """Fill in template `name` with `context`; split off and parse its TOML front matter.
+    `same` (hashable), if given, says everything `context` is made from: the same template
+    (unchanged on disk) with the same `same` gives the text filled in before."""
     from jinja2 import TemplateError as JinjaError
     from jinja2 import TemplateSyntaxError
     from jinja2.sandbox import SecurityError
@@ -113,6 +117,9 @@ def render_handout(clinic_folder: Path | None, name: str, context: dict) -> Rend
     try:
         with env.limits():
             template = env.get_template(name)
+            kept = _RENDERED.get((template, same)) if same is not None else None
+            if kept is not None:
+                return RenderedHandout(copy.deepcopy(kept.meta), kept.body, kept.source)
             text = template.render(context)
     except TemplateSyntaxError as err:
         raise TemplateError(f"{err.filename or name}: line {err.lineno}: {err.message}") from err
@@ -136,7 +143,17 @@ def render_handout(clinic_folder: Path | None, name: str, context: dict) -> Rend
         meta = _front_matter(match.group(1))
     except tomllib.TOMLDecodeError as err:
         raise TemplateError(f"{source}: front matter: {err}") from err
-    return RenderedHandout(meta, text[match.end():], source)
+    rendered = RenderedHandout(meta, text[match.end():], source)
+    if same is not None:
+        _RENDERED[(template, same)] = RenderedHandout(copy.deepcopy(meta), rendered.body, source)
+        while len(_RENDERED) > 64:
+            _RENDERED.pop(next(iter(_RENDERED)))
+    return rendered
+
+
+# (template, what its context is made from) → the text filled in: the front desk fills in the
+# same clinic's handout again and again (a template changed on disk is another template).
+_RENDERED: dict[tuple, RenderedHandout] = {}
 
 
 _FRONT_MATTER: dict[str, dict] = {}  # front matter text → its parse (most is the same each time)
@@ -144,8 +161,6 @@ _FRONT_MATTER: dict[str, dict] = {}  # front matter text → its parse (most is 
 
 def _front_matter(text: str) -> dict:
     """The TOML front matter, parsed once per text; each caller gets its own copy."""
-    import copy
-
     meta = _FRONT_MATTER.get(text)
     if meta is None:
         meta = tomllib.loads(text)

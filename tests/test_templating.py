@@ -38,7 +38,12 @@ def test_broken_front_matter_is_a_clean_error(runner, make_clinic, tmp_path, old
 
     from handouts.cli import main
 
-    folder = make_clinic()
+    second = ('[[practitioners]]\nid = "alex-kim"\nname = "Alex Kim"\n'
+              'title = "Registered Physiotherapist"\ncredentials = ["FCAMPT", "MPT"]\n'
+              'registration = "PT-2"\ncollege = "College of Health and Care Professionals of BC"\n'
+              'needling_authorized = true\n\n[[practitioners]]\nid = "jo-no-needles"')
+    folder = make_clinic(replace={'credentials = ["FCAMPT"]': 'credentials = ["FCAMPT", "MPT"]',
+                                  '[[practitioners]]\nid = "jo-no-needles"': second})
     own = folder / "templates" / "ims-vs-acupuncture"
     own.mkdir(parents=True)
     source = (ROOT / "templates/ims-vs-acupuncture/en.md.j2").read_text(encoding="utf-8")
@@ -51,7 +56,12 @@ def test_broken_front_matter_is_a_clean_error(runner, make_clinic, tmp_path, old
 def test_template_that_is_not_utf8(runner, make_clinic, tmp_path) -> None:
     from handouts.cli import main
 
-    folder = make_clinic()
+    second = ('[[practitioners]]\nid = "alex-kim"\nname = "Alex Kim"\n'
+              'title = "Registered Physiotherapist"\ncredentials = ["FCAMPT", "MPT"]\n'
+              'registration = "PT-2"\ncollege = "College of Health and Care Professionals of BC"\n'
+              'needling_authorized = true\n\n[[practitioners]]\nid = "jo-no-needles"')
+    folder = make_clinic(replace={'credentials = ["FCAMPT"]': 'credentials = ["FCAMPT", "MPT"]',
+                                  '[[practitioners]]\nid = "jo-no-needles"': second})
     own = folder / "templates" / "ims-vs-acupuncture"
     own.mkdir(parents=True)
     (own / "en.md.j2").write_bytes(b"+++\ntitle = \"\xff\xfe\"\n+++\n# x\n")
@@ -185,3 +195,55 @@ def test_a_cache_folder_others_can_write_to_is_not_used(tmp_path) -> None:
     folder.chmod(0o777)
     out = _render_in_new_process(tmp_path)
     assert out[0] != "0" and out[2] == "False" and not list(folder.iterdir())
+
+
+def test_a_filled_in_handout_is_kept_until_its_template_or_clinic_changes(make_clinic) -> None:
+    """The front desk fills in the same clinic's handout again and again: the text is kept by
+    template and by everything its context is made from, and made again when either changes."""
+    import os
+    import shutil
+
+    from handouts.config import load_clinic
+    from handouts.document import render_text
+    from handouts.jobs import HandoutJob
+    from handouts.resources import data_dir
+
+    second = ('[[practitioners]]\nid = "alex-kim"\nname = "Alex Kim"\n'
+              'title = "Registered Physiotherapist"\ncredentials = ["FCAMPT", "MPT"]\n'
+              'registration = "PT-2"\ncollege = "College of Health and Care Professionals of BC"\n'
+              'needling_authorized = true\n\n[[practitioners]]\nid = "jo-no-needles"')
+    folder = make_clinic(replace={'credentials = ["FCAMPT"]': 'credentials = ["FCAMPT", "MPT"]',
+                                  '[[practitioners]]\nid = "jo-no-needles"': second})
+    own = folder / "templates" / "ims-vs-acupuncture"
+    own.mkdir(parents=True)
+    shutil.copy(data_dir("templates") / "ims-vs-acupuncture" / "en.md.j2", own / "en.md.j2")
+    clinic = load_clinic(folder)
+    job = HandoutJob(str(folder), practitioner="sam-taylor").resolved(clinic)
+    first = render_text(clinic, job)
+    again = render_text(clinic, job)
+    assert again.body is first.body and again.meta == first.meta
+    again.meta["title"] = "changed by a caller"  # each caller has its own front matter
+    assert render_text(clinic, job).meta == first.meta
+    from handouts import templating
+
+    variants = [(HandoutJob(str(folder), practitioner=who, lang=lang).resolved(clinic), shown)
+                for who in (None, "sam-taylor") for lang in ("en", "fr")
+                for shown in ("list", "inline", "names")]
+    kept = [render_text(clinic, *variant).body for variant in variants for _ in range(2)]
+    fresh = []
+    for variant in variants:
+        templating._RENDERED.clear()
+        fresh.append(render_text(clinic, *variant).body)
+    assert kept[::2] == kept[1::2] == fresh  # each kept under its own key
+    assert len(set(fresh)) == len(fresh)  # (and each is another text)
+    template = own / "en.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\nA line of our own.\n",
+                        encoding="utf-8")
+    stat = template.stat()
+    os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert render_text(clinic, job).body.endswith("A line of our own.\n")
+    (folder / "clinic.toml").write_text((folder / "clinic.toml").read_text(encoding="utf-8")
+                                        .replace('name = "Sam Taylor"', 'name = "Sam Tailor"'),
+                                        encoding="utf-8")
+    renamed = load_clinic(folder)  # another configuration: another context
+    assert "Sam Tailor" in render_text(renamed, job).body
