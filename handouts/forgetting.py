@@ -5,7 +5,8 @@ measured heights) under keys made of the text itself. A front-desk worker builds
 a patient's name on them; the name must not outlive the request. `forgetting(name)` notes
 every cache's keys, and afterwards drops each new key that holds a word of the name anywhere
 in it (markup removed, since a font switch can split a word), and every font subset and
-ToUnicode map made meanwhile (their glyphs, in the order first drawn, can spell the name).
+ToUnicode map made meanwhile (their glyphs, in the order first drawn, can spell the name), and
+every compressed page kept meanwhile.
 """
 
 from __future__ import annotations
@@ -48,16 +49,17 @@ def forgetting(name: str | None) -> Iterator[None]:
         return
     from .fonts import escape
 
-    from . import glyphtext, subsets
+    from . import glyphtext, pdfwriter, subsets
 
     words = {w for word in name.split() if len(word) > 1 for w in (word, escape(word))}
     before = {id(cache): set(cache) for cache in text_caches()}
-    made, cmaps = set(subsets._MADE), set(glyphtext._CMAPS)
+    made, cmaps, pages = set(subsets._MADE), set(glyphtext._CMAPS), set(pdfwriter.PAGES)
     try:
         yield
     finally:
         subsets.forget_new(made)  # a subset's glyphs in first-use order can spell the name
         glyphtext.forget_new(cmaps)  # and so can its ToUnicode map's codes
+        pdfwriter.forget_new(pages)  # and a page's content shows it
         for cache in text_caches():  # (the first handout of a process makes some of them)
             keys = before.get(id(cache), set())
             for key in [k for k in cache if k not in keys]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections import OrderedDict
 from functools import cache, lru_cache
 from typing import Any
 
@@ -68,6 +69,35 @@ def _install_format() -> None:
                            "formatting") from None
 
     pdfdoc.PDFObjectReference.format = reference  # about 200 a handout: the ParentTree's
+    pdfdoc.PDFZCompress.encode = _kept_pages(pdfdoc.PDFZCompress.encode)
+
+
+# A page's content (its operators, 10–20 KB) → compressed: the front desk prints the same
+# handout again and again, page for page the same. Kept by the whole text, least recently
+# used first out; dropped after a handout prepared for a patient (forgetting.py).
+PAGES: OrderedDict = OrderedDict()
+KEPT_PAGES = 32
+
+
+def _kept_pages(encode: Any) -> Any:
+    def kept(text: Any) -> bytes:
+        if len(text) < 4096:  # (the short ones: ToUnicode maps, metadata)
+            return encode(text)
+        packed = PAGES.get(text)
+        if packed is None:
+            packed = PAGES[text] = encode(text)
+            while len(PAGES) > KEPT_PAGES:
+                PAGES.popitem(last=False)
+        else:
+            PAGES.move_to_end(text)
+        return packed
+    return kept
+
+
+def forget_new(kept: set) -> None:
+    """Drop every page kept since `kept` (the keys then): it may show a patient's name."""
+    for key in [k for k in PAGES if k not in kept]:
+        del PAGES[key]
 
 
 def write_compact(doc: Any) -> bytes:

@@ -387,7 +387,7 @@ def test_twenty_concurrent_requests_against_a_real_server(clinics: Path, tmp_pat
 
 
 def test_a_mixed_script_name_leaves_no_trace_either(clinics: Path) -> None:
-    from handouts import glyphtext, subsets
+    from handouts import glyphtext, pdfwriter, subsets
     from handouts.fonts import font_chain
     from handouts.forgetting import text_caches
     from handouts.web import work
@@ -397,7 +397,7 @@ def test_a_mixed_script_name_leaves_no_trace_either(clinics: Path) -> None:
     form = {"clinic": "harbour-physio", "patient": "Ann陳小明 Ng"}
     job = make_job(catalog, form, "2026-11-25")
     earlier = set(subsets._MADE)  # (a Chinese handout built before may hold these characters)
-    earlier_maps = set(glyphtext._CMAPS)
+    earlier_maps, earlier_pages = set(glyphtext._CMAPS), set(pdfwriter.PAGES)
     assert "陳小明" in pdf_text(work.pdf(job).data)
     for _ in range(2):  # the third time a drawing comes, it is replayed
         work.pdf(job)
@@ -413,6 +413,7 @@ def test_a_mixed_script_name_leaves_no_trace_either(clinics: Path) -> None:
     # nor any ToUnicode map (its codes, in first-use order, are the characters)
     assert not any(set(map(ord, "陳小明")) <= set(key[1])
                    for key in glyphtext._CMAPS if key not in earlier_maps)
+    assert set(pdfwriter.PAGES) <= earlier_pages  # nor a page it was drawn on
 
 
 def test_send_over_the_clinics_smtp(make_clinic, smtp_server, monkeypatch) -> None:
