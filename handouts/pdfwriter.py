@@ -72,17 +72,17 @@ def _install_format() -> None:
     pdfdoc.PDFZCompress.encode = _kept_pages(pdfdoc.PDFZCompress.encode)
 
 
-# A page's content (its operators, 10–20 KB) or the object stream → compressed: the front
-# desk prints the same handout again and again, page for page the same. Kept by the whole
-# text, least recently used first out; dropped after a handout prepared for a patient
-# (forgetting.py).
+# A stream's content (a page's operators, 10–20 KB; a ToUnicode map; the metadata; the object
+# stream) → compressed: the front desk prints the same handout again and again, page for page
+# the same. Kept by the whole text, least recently used first out; dropped after a handout
+# prepared for a patient (forgetting.py).
 PAGES: OrderedDict = OrderedDict()
-KEPT_PAGES = 32
+KEPT_PAGES = 64  # a handout has about six such streams: its pages, ToUnicode maps, metadata
 
 
 def _kept_pages(encode: Any) -> Any:
     def kept(text: Any) -> bytes:
-        if len(text) < 4096:  # (the short ones: ToUnicode maps, metadata)
+        if len(text) < 512:
             return encode(text)
         packed = PAGES.get(text)
         if packed is None:
@@ -142,8 +142,9 @@ def write_compact(doc: Any) -> bytes:
         else:
             rows.append((2, heap, where[n]))
     widths = (1, _width(max(row[1] for row in rows)), _width(max(row[2] for row in rows)))
-    data = zlib.compress(b"".join(b"".join(value.to_bytes(size, "big") for value, size in
-                                           zip(row, widths)) for row in rows), 3)
+    _, wide, deep = widths
+    data = zlib.compress(b"".join([kind.to_bytes(1, "big") + at.to_bytes(wide, "big") +
+                                   n.to_bytes(deep, "big") for kind, at, n in rows]), 3)
     ident = doc.ID().split(b"]")[0].strip() + b"]"  # without ReportLab's trailing comment
     out.add(b"%d 0 obj\n<< /Type /XRef /Size %d /W [%d %d %d] /Root %s /Info %s /ID %s "
             b"/Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\n"

@@ -390,6 +390,7 @@ def node_finder(canvas: Any, roles: Any, made: dict) -> Callable:
     from .tagging import Node
 
     tagger = getattr(canvas, "_tagger", None)
+    again = Node.again
 
     def find(role: Any) -> Any:
         kind = role[0]
@@ -397,7 +398,7 @@ def node_finder(canvas: Any, roles: Any, made: dict) -> Callable:
             node = made.get(role[1])
             if node is None:
                 _, n, parent, tag, attrs, last = role
-                node = made[n] = Node(tag, find(parent), last=last, **dict(attrs))
+                node = made[n] = again(tag, find(parent), last, attrs)
             return node
         if kind == "none":
             return None

@@ -29,6 +29,16 @@ class Node:
         """Return a new node under this one (placed when first drawn)."""
         return Node(tag, self, **attrs)
 
+    @classmethod
+    def again(cls, tag: str, parent: Node | None, last: bool, attrs: tuple) -> Node:
+        """A node like a recorded one (its attributes as sorted items): what a replay makes,
+        two hundred a handout, without keyword arguments."""
+        node = cls.__new__(cls)
+        node.tag, node.parent, node.attrs, node.last = tag, parent, dict(attrs), last
+        node.kids = []
+        node.placed = False
+        return node
+
     def __repr__(self) -> str:
         return f"Node({self.tag})"
 
