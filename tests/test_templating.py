@@ -38,14 +38,7 @@ def test_broken_front_matter_is_a_clean_error(runner, make_clinic, tmp_path, old
 
     from handouts.cli import main
 
-    second = ('[[practitioners]]\nid = "alex-kim"\nname = "Alex Kim"\n'
-              'title = "Registered Physiotherapist"\ncredentials = ["FCAMPT", "MPT"]\n'
-              'registration = "PT-2"\ncollege = "College of Health and Care Professionals of BC"\n'
-              'needling_authorized = true\n\n[[practitioners]]\nid = "jo-no-needles"')
-    folder = make_clinic(replace={'credentials = ["FCAMPT"]': 'credentials = ["FCAMPT", "MPT"]',
-                                  '[[practitioners]]\nid = "jo-no-needles"': second})
-    own = folder / "templates" / "ims-vs-acupuncture"
-    own.mkdir(parents=True)
+    folder, own = _two_physiotherapists(make_clinic)
     source = (ROOT / "templates/ims-vs-acupuncture/en.md.j2").read_text(encoding="utf-8")
     assert old in source
     (own / "en.md.j2").write_text(source.replace(old, new, 1), encoding="utf-8")
@@ -56,14 +49,7 @@ def test_broken_front_matter_is_a_clean_error(runner, make_clinic, tmp_path, old
 def test_template_that_is_not_utf8(runner, make_clinic, tmp_path) -> None:
     from handouts.cli import main
 
-    second = ('[[practitioners]]\nid = "alex-kim"\nname = "Alex Kim"\n'
-              'title = "Registered Physiotherapist"\ncredentials = ["FCAMPT", "MPT"]\n'
-              'registration = "PT-2"\ncollege = "College of Health and Care Professionals of BC"\n'
-              'needling_authorized = true\n\n[[practitioners]]\nid = "jo-no-needles"')
-    folder = make_clinic(replace={'credentials = ["FCAMPT"]': 'credentials = ["FCAMPT", "MPT"]',
-                                  '[[practitioners]]\nid = "jo-no-needles"': second})
-    own = folder / "templates" / "ims-vs-acupuncture"
-    own.mkdir(parents=True)
+    folder, own = _two_physiotherapists(make_clinic)
     (own / "en.md.j2").write_bytes(b"+++\ntitle = \"\xff\xfe\"\n+++\n# x\n")
     result = runner.invoke(main, ["generate", "--clinic", str(folder), "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 1 and "is not UTF-8 text" in result.output and "Traceback" not in result.output
@@ -208,14 +194,7 @@ def test_a_filled_in_handout_is_kept_until_its_template_or_clinic_changes(make_c
     from handouts.jobs import HandoutJob
     from handouts.resources import data_dir
 
-    second = ('[[practitioners]]\nid = "alex-kim"\nname = "Alex Kim"\n'
-              'title = "Registered Physiotherapist"\ncredentials = ["FCAMPT", "MPT"]\n'
-              'registration = "PT-2"\ncollege = "College of Health and Care Professionals of BC"\n'
-              'needling_authorized = true\n\n[[practitioners]]\nid = "jo-no-needles"')
-    folder = make_clinic(replace={'credentials = ["FCAMPT"]': 'credentials = ["FCAMPT", "MPT"]',
-                                  '[[practitioners]]\nid = "jo-no-needles"': second})
-    own = folder / "templates" / "ims-vs-acupuncture"
-    own.mkdir(parents=True)
+    folder, own = _two_physiotherapists(make_clinic)
     shutil.copy(data_dir("templates") / "ims-vs-acupuncture" / "en.md.j2", own / "en.md.j2")
     clinic = load_clinic(folder)
     job = HandoutJob(str(folder), practitioner="sam-taylor").resolved(clinic)
@@ -247,3 +226,18 @@ def test_a_filled_in_handout_is_kept_until_its_template_or_clinic_changes(make_c
                                         encoding="utf-8")
     renamed = load_clinic(folder)  # another configuration: another context
     assert "Sam Tailor" in render_text(renamed, job).body
+
+
+def _two_physiotherapists(make_clinic) -> tuple:
+    """A clinic with two needling physiotherapists (two credentials each for one) and a
+    templates folder of its own for the handout: (clinic folder, the handout's template
+    folder)."""
+    second = ('[[practitioners]]\nid = "alex-kim"\nname = "Alex Kim"\n'
+              'title = "Registered Physiotherapist"\ncredentials = ["FCAMPT", "MPT"]\n'
+              'registration = "PT-2"\ncollege = "College of Health and Care Professionals of BC"\n'
+              'needling_authorized = true\n\n[[practitioners]]\nid = "jo-no-needles"')
+    folder = make_clinic(replace={'credentials = ["FCAMPT"]': 'credentials = ["FCAMPT", "MPT"]',
+                                  '[[practitioners]]\nid = "jo-no-needles"': second})
+    own = folder / "templates" / "ims-vs-acupuncture"
+    own.mkdir(parents=True)
+    return folder, own
