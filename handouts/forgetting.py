@@ -24,6 +24,15 @@ def text_caches() -> list[dict]:
             *recording._STORES]
 
 
+def drawn_caches() -> list[dict]:
+    """The caches whose every entry made during a named request goes: font subsets and
+    ToUnicode maps (codes in first-use order can spell the name) and compressed streams (a page
+    shows it)."""
+    from . import glyphtext, pdfwriter, subsets
+
+    return [subsets._MADE, glyphtext._CMAPS, pdfwriter.STREAMS]
+
+
 def _texts(key: Any) -> Iterator[str]:
     if isinstance(key, str):
         yield key
@@ -49,17 +58,15 @@ def forgetting(name: str | None) -> Iterator[None]:
         return
     from .fonts import escape
 
-    from . import glyphtext, pdfwriter, subsets
-
     words = {w for word in name.split() if len(word) > 1 for w in (word, escape(word))}
     before = {id(cache): set(cache) for cache in text_caches()}
-    made, cmaps, pages = set(subsets._MADE), set(glyphtext._CMAPS), set(pdfwriter.PAGES)
+    drawn = [(store, set(store)) for store in drawn_caches()]
     try:
         yield
     finally:
-        subsets.forget_new(made)  # a subset's glyphs in first-use order can spell the name
-        glyphtext.forget_new(cmaps)  # and so can its ToUnicode map's codes
-        pdfwriter.forget_new(pages)  # and a page's content shows it
+        for store, kept in drawn:
+            for key in [k for k in store if k not in kept]:
+                del store[key]
         for cache in text_caches():  # (the first handout of a process makes some of them)
             keys = before.get(id(cache), set())
             for key in [k for k in cache if k not in keys]:

@@ -81,13 +81,6 @@ def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     return kept
 
 
-def forget_new(kept: set) -> None:
-    """Drop every CMap made since `kept` (the keys then): its codes, in first-use order, spell
-    the text they were drawn for (forgetting.py)."""
-    for key in [k for k in _CMAPS if k not in kept]:
-        del _CMAPS[key]
-
-
 def _cmap(fontname: str, subset: list[int], texts: dict) -> str:
     def target(code: int) -> str:
         text = texts.get(code) or chr(code)

@@ -69,39 +69,34 @@ def _install_format() -> None:
                            "formatting") from None
 
     pdfdoc.PDFObjectReference.format = reference  # about 200 a handout: the ParentTree's
-    pdfdoc.PDFZCompress.encode = _kept_pages(pdfdoc.PDFZCompress.encode)
+    pdfdoc.PDFZCompress.encode = _kept_compression(pdfdoc.PDFZCompress.encode)
 
 
-# A stream's content (a page's operators, 10–20 KB; a ToUnicode map; the metadata; the object
-# stream) → compressed: the front desk prints the same handout again and again, page for page
-# the same. Kept by the whole text, least recently used first out; dropped after a handout
-# prepared for a patient (forgetting.py).
-PAGES: OrderedDict = OrderedDict()
-KEPT_PAGES = 64  # a handout has about six such streams: its pages, ToUnicode maps, metadata
+# A stream's content (a page's operators, 10–20 KB; a font subset; a ToUnicode map; the
+# metadata; the object stream) → compressed: the front desk prints the same handout again and
+# again, page for page the same, and a language's fonts have the same subsets handout after
+# handout. Kept by the whole content (a bytes object keeps its hash), least recently used first
+# out; what a handout prepared for a patient added is dropped (forgetting.py).
+STREAMS: OrderedDict = OrderedDict()
+KEPT_STREAMS = 128  # a handout has about six to twenty streams
 
 
-def _kept_pages(encode: Any) -> Any:
-    def kept(text: Any) -> bytes:
-        if len(text) < 512:
-            return encode(text)
-        packed = PAGES.get(text)
+def _kept_compression(encode: Any) -> Any:
+    def kept(content: Any) -> bytes:
+        if len(content) < 512:
+            return encode(content)
+        packed = STREAMS.get(content)
         if packed is None:
-            packed = PAGES[text] = encode(text)
-            while len(PAGES) > KEPT_PAGES:
-                PAGES.popitem(last=False)
+            packed = STREAMS[content] = encode(content)
+            while len(STREAMS) > KEPT_STREAMS:
+                STREAMS.popitem(last=False)
         else:
-            PAGES.move_to_end(text)
+            STREAMS.move_to_end(content)
         return packed
     return kept
 
 
-_pack_objects = _kept_pages(lambda raw: zlib.compress(raw, 6))
-
-
-def forget_new(kept: set) -> None:
-    """Drop every page kept since `kept` (the keys then): it may show a patient's name."""
-    for key in [k for k in PAGES if k not in kept]:
-        del PAGES[key]
+_pack_objects = _kept_compression(lambda raw: zlib.compress(raw, 6))
 
 
 def write_compact(doc: Any) -> bytes:
@@ -168,7 +163,7 @@ def _object_stream(number: int, packed: list[tuple[int, bytes]]) -> bytes:
         offset += len(body) + 1
     head = b" ".join(index) + b"\n"
     # level 6: 2 % larger than 9 in half the time (about 0.2 ms a handout); the same objects
-    # again (the front desk's same handout) are compressed once, like pages
+    # again (the front desk's same handout) are compressed once, like any stream
     data = _pack_objects(head + b"\n".join(bodies))
     return (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n"
             b"stream\n%s\nendstream\nendobj\n" % (number, len(packed), len(head), len(data), data))

@@ -397,7 +397,7 @@ def test_a_mixed_script_name_leaves_no_trace_either(clinics: Path) -> None:
     form = {"clinic": "harbour-physio", "patient": "Ann陳小明 Ng"}
     job = make_job(catalog, form, "2026-11-25")
     earlier = set(subsets._MADE)  # (a Chinese handout built before may hold these characters)
-    earlier_maps, earlier_pages = set(glyphtext._CMAPS), set(pdfwriter.PAGES)
+    earlier_maps, earlier_pages = set(glyphtext._CMAPS), set(pdfwriter.STREAMS)
     assert "陳小明" in pdf_text(work.pdf(job).data)
     for _ in range(2):  # the third time a drawing comes, it is replayed
         work.pdf(job)
@@ -413,7 +413,7 @@ def test_a_mixed_script_name_leaves_no_trace_either(clinics: Path) -> None:
     # nor any ToUnicode map (its codes, in first-use order, are the characters)
     assert not any(set(map(ord, "陳小明")) <= set(key[1])
                    for key in glyphtext._CMAPS if key not in earlier_maps)
-    assert set(pdfwriter.PAGES) <= earlier_pages  # nor a page it was drawn on
+    assert set(pdfwriter.STREAMS) <= earlier_pages  # nor a page it was drawn on
 
 
 def test_send_over_the_clinics_smtp(make_clinic, smtp_server, monkeypatch) -> None:
