@@ -12,7 +12,7 @@ from .checks import ID_RE, LANG_RE, Checker
 from .errors import ConfigError, problem
 from .localtext import read_localized
 from .models import Brand, Clinic, Credential, Logo, Practitioner, Smtp
-from .reading import Unreadable, read_regular
+from .reading import Unreadable, parse_toml, read_regular
 
 CONFIG_NAME = "clinic.toml"
 PAPERS = ("letter", "a4")
@@ -94,7 +94,7 @@ def _read_toml(folder: Path, source: Path) -> dict[str, Any]:
                                               "UTF-8 without BOM (in Notepad: \"UTF-8\", not "
                                               "\"UTF-8 with BOM\")"))
     try:
-        return _parsed(raw)
+        return parse_toml(raw.decode("utf-8"))
     except UnicodeDecodeError as err:
         raise ConfigError(problem(source, "", f"is not UTF-8 text (byte {err.start})")) from err
     except RecursionError:
@@ -105,23 +105,6 @@ def _read_toml(folder: Path, source: Path) -> dict[str, Any]:
         text = re.sub(r"\s*\(at line.*\)$", "", message)
         key = f"line {where.group(1)}, column {where.group(2)}" if where else ""
         raise ConfigError(problem(source, key, f"TOML syntax error: {text}")) from err
-
-
-# clinic.toml bytes → their parse: a front desk or batch worker reads the same file again
-# and again (the file is still read, and every check still made, each time).
-_PARSED: dict[bytes, dict] = {}
-
-
-def _parsed(raw: bytes) -> dict[str, Any]:
-    """tomllib.loads of the UTF-8 text, once per content; each caller gets its own copy."""
-    import copy
-
-    data = _PARSED.get(raw)
-    if data is None:
-        data = tomllib.loads(raw.decode("utf-8"))
-        if len(_PARSED) < 64:
-            _PARSED[raw] = data
-    return copy.deepcopy(data)
 
 
 def _folder_id(folder: Path, check: Checker) -> str | None:

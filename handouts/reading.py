@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import stat
+import tomllib
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 CHUNK = 1024 * 1024
 
@@ -78,3 +80,18 @@ def _kind(mode: int) -> str:
 
 def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
+
+
+# TOML text → its parse: clinic.toml and a template's front matter are read again and again,
+# the same text each time.
+_TOML: dict[str, dict] = {}
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """tomllib.loads, once per text; each caller gets its own copy to change as it likes."""
+    data = _TOML.get(text)
+    if data is None:
+        data = tomllib.loads(text)
+        if len(_TOML) < 128:
+            _TOML[text] = data
+    return copy.deepcopy(data)

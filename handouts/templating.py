@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SelectionError, TemplateError
+from .reading import parse_toml
 from .resources import data_dir
 from .sandbox import MAX_OUTPUT
 
@@ -140,7 +141,7 @@ def render_handout(clinic_folder: Path | None, name: str, context: dict,
     if not match:
         raise TemplateError(f"{source}: line 1: front matter (+++ … +++) is missing")
     try:
-        meta = _front_matter(match.group(1))
+        meta = parse_toml(match.group(1))
     except tomllib.TOMLDecodeError as err:
         raise TemplateError(f"{source}: front matter: {err}") from err
     rendered = RenderedHandout(meta, text[match.end():], source)
@@ -154,19 +155,6 @@ def render_handout(clinic_folder: Path | None, name: str, context: dict,
 # (template, what its context is made from) → the text filled in: the front desk fills in the
 # same clinic's handout again and again (a template changed on disk is another template).
 _RENDERED: dict[tuple, RenderedHandout] = {}
-
-
-_FRONT_MATTER: dict[str, dict] = {}  # front matter text → its parse (most is the same each time)
-
-
-def _front_matter(text: str) -> dict:
-    """The TOML front matter, parsed once per text; each caller gets its own copy."""
-    meta = _FRONT_MATTER.get(text)
-    if meta is None:
-        meta = tomllib.loads(text)
-        if len(_FRONT_MATTER) < 64:
-            _FRONT_MATTER[text] = meta
-    return copy.deepcopy(meta)
 
 
 def _file(env: Any, name: str) -> str:
