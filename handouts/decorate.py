@@ -67,18 +67,8 @@ def _letterhead_name(canv: Any, page: Any, height: float) -> None:
 
 
 def fit_furniture(page: Any) -> tuple[list, list]:
-    """Fit the footer rows and page 1's band lines (a RenderError names what cannot fit).
-    Worked out once per page description (a handout asks three times)."""
-    global _FITTED
-    last, fitted = _FITTED  # one read: another thread may replace it meanwhile
-    if last is page:
-        return fitted
-    fitted = footer_rows(page), band_lines(page, band_room(page)[1])
-    _FITTED = (page, fitted)
-    return fitted
-
-
-_FITTED: tuple = (None, None)  # (page, fitted) of the last page description fitted
+    """Fit the footer rows and page 1's band lines (a RenderError names what cannot fit)."""
+    return footer_rows(page), band_lines(page, band_room(page)[1])
 
 
 def _root(canv: Any) -> Node | None:

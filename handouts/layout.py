@@ -6,7 +6,7 @@ import io
 import re
 from functools import partial
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from .errors import RenderError, problem
@@ -33,6 +33,12 @@ class PageInfo:
     logo: Any  # a reportlab ImageReader, or None
     letterhead: bool = False  # page 1 goes on the clinic's letterhead: no header band there
     sizes: Sizes = STANDARD  # furniture type sizes: furniture.LARGE for large print
+
+    @cached_property
+    def fitted(self) -> tuple[list, list]:
+        """The footer rows and page 1's band lines, fitted once (a RenderError names what
+        cannot fit): the frames, the layout key and the pages all ask for them."""
+        return decorate.fit_furniture(self)
 
 
 @dataclass(frozen=True)
@@ -61,12 +67,12 @@ def _frames(page: PageInfo, fitted: tuple) -> tuple[float, float, float]:
 
 def text_frames(page: PageInfo) -> tuple:
     """Everything about the pages' text frames: paper, type sizes, bottom and heights."""
-    return (page.paper, page.sizes, _frames(page, decorate.fit_furniture(page)))
+    return (page.paper, page.sizes, _frames(page, page.fitted))
 
 
 def frame_heights(page: PageInfo) -> tuple[float, float]:
     """Return the text height of page 1 and of every later page."""
-    return _frames(page, decorate.fit_furniture(page))[1:]
+    return _frames(page, page.fitted)[1:]
 
 
 def render_pdf(story: list, page: PageInfo, meta: PdfMeta, root: Node,
@@ -86,7 +92,7 @@ def render_pdf(story: list, page: PageInfo, meta: PdfMeta, root: Node,
 
     width, height = PAGE_SIZES[page.paper]
     inner = width - 2 * MARGIN
-    fitted = decorate.fit_furniture(page)  # a name or address that cannot fit fails here, cleanly
+    fitted = page.fitted  # a name or address that cannot fit fails here, cleanly
     bottom, first_h, later_h = _frames(page, fitted)
     first = Frame(MARGIN, bottom, inner, first_h, id="first",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
