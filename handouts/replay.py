@@ -215,18 +215,14 @@ def furniture_key(furniture: Furniture, canvas: Any) -> tuple:
             tuple(canvas._currentMatrix), drawing_state(canvas))
 
 
-FURNITURE_AT_ONCE = True
-
-
 def _replayed_furniture(decorate: Any) -> Any:
-    # a clinic's pages in a batch come close together: a few dozen clinics' furniture is enough
+    # a clinic's pages in a batch come close together: a few dozen clinics' furniture is
+    # enough; recorded the first time, as every handout of the clinic, paper and language has it
     draw = recording.replaying(Furniture.draw, furniture_key, lambda f: OWN_NODES,
-                               kept=64, at_once=FURNITURE_AT_ONCE)
+                               kept=64, at_once=True)
 
     def decorate_page(canv: Any, page: Any, first: bool, fitted: Any = None) -> None:
-        from .decorate import fit_furniture
-
-        draw(Furniture(decorate, canv, page, first, fitted or fit_furniture(page)))
+        draw(Furniture(decorate, canv, page, first, fitted or page.fitted))
     return decorate_page
 
 
