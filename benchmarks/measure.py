@@ -80,20 +80,34 @@ def typst_oneshot(main: Path, out: Path) -> list[str]:
     return [PY, "-c", code, str(main), str(out), str(FONTS)]
 
 
+# The least a new process of ours could take: Python itself, and Python importing only what any
+# ReportLab PDF needs (the canvas), with our package's deferred imports in place. Measured in the
+# same rounds as the cold start, so the floor's ratio to Typst's one-shot compile is comparable.
+FLOORS = {"python": "pass", "reportlab_canvas": "import handouts, reportlab.pdfgen.canvas"}
+
+
 def cold(tmp: Path, main: Path, rounds: int) -> dict:
-    """(c) cold start, (d) peak memory and size, (g) identical bytes across processes."""
+    """(c) cold start, (d) peak memory and size, (g) identical bytes across processes; and the
+    floors (a new Python, a new Python importing ReportLab's canvas) in the same rounds."""
     ours, theirs, ratios = [], [], []
     ours_files, typst_files = [], []
+    floors: dict[str, list[tuple[float, float]]] = {name: [] for name in FLOORS}
     for r in range(rounds):
         a_out, b_out = tmp / f"cold-ours-{r}.pdf", tmp / f"cold-typst-{r}.pdf"
         a = run_rusage(ours_generate(a_out))
         b = run_rusage(typst_oneshot(main, b_out))
+        for name, code in FLOORS.items():
+            floors[name].append((run([PY, "-c", code]).seconds, b.seconds))
         ours.append(a)
         theirs.append(b)
         ratios.append(a.seconds / b.seconds)
         ours_files.append(a_out)
         typst_files.append(b_out)
-    return {
+    floor_figures = {}
+    for name, pairs in floors.items():
+        floor_figures[f"floor_{name}_s"] = statistics.median(s for s, _ in pairs)
+        floor_figures[f"floor_{name}_ratio"] = statistics.median(s / t for s, t in pairs)
+    return {**floor_figures,
         "cold_s": statistics.median(x.seconds for x in ours),
         "cold_typst_s": statistics.median(x.seconds for x in theirs),
         "cold_ratio": statistics.median(ratios),

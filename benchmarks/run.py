@@ -110,6 +110,8 @@ def report(res: dict) -> None:
             verdict(ours, res[ours]) if ours in GOALS else ""
         print(f"{label:44} {res[ours]:9.2f} {unit:<2} {res[theirs]:9.2f} {unit:<2} {r:10.2f}×  "
               f"{goal}")
+        if ratio == "cold_ratio":
+            print_floors(res)
     print(f"{'    Typst with one kept Compiler (warm)':44} {'':12} "
           f"{res['warm_typst_kept_compiler_ms']:9.2f} ms {res['warm_ratio_kept_compiler']:10.2f}×")
     if "warm_no_reuse_ms" in res:
@@ -119,6 +121,15 @@ def report(res: dict) -> None:
           f"{res['identical_in_process']}, across processes {res['identical_cold']}; Typst "
           f"{res['identical_in_process_typst']}, {res['identical_cold_typst']}")
     report_details(res)
+
+
+def print_floors(res: dict) -> None:
+    """The cold start's floors: what a new process takes before it does any of our work."""
+    for key, label in (("python", "floor: a new Python, nothing imported"),
+                       ("reportlab_canvas", "floor: new Python + ReportLab's canvas")):
+        if f"floor_{key}_s" in res:
+            print(f"{'    ' + label:44} {res[f'floor_{key}_s']:9.2f} s  {'':12} "
+                  f"{res[f'floor_{key}_ratio']:10.2f}×")
 
 
 def report_details(res: dict) -> None:
