@@ -34,44 +34,51 @@ PRODUCER = "ReportLab PDF Library - (opensource)"  # what ReportLab writes in th
 
 def _ordered(kids: list) -> list:
     """Kids in reading order: nodes marked `last` (the page-1 footer) go to the end."""
+    for kid in kids:
+        if type(kid) is Node and kid.last:
+            break
+    else:
+        return kids  # the common case: one pass, no copy
     last = [k for k in kids if type(k) is Node and k.last]
-    return [k for k in kids if not (type(k) is Node and k.last)] + last if last else kids
+    return [k for k in kids if not (type(k) is Node and k.last)] + last
 
 
 def write_structure(canv: Any, tagger: Tagger, info: DocInfo) -> None:
     """Add the structure tree, ParentTree, MarkInfo and XMP metadata to the canvas's document."""
-    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName
+    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObjectReference
 
     doc = canv._doc
-    refs: dict[int, Any] = {}
-    elements: list[tuple[Node, Any, list]] = []
-    element = _element_class()
-    reference = doc.Reference
+    order: list[tuple[Node, list]] = []  # every node, depth first, with its kids in order
 
     def visit(node: Node) -> None:
-        elem = element(node.tag)
-        refs[id(node)] = reference(elem, f"SE{len(elements) + 1}")
         kids = _ordered(node.kids)
-        elements.append((node, elem, kids))
+        order.append((node, kids))
         for kid in kids:
             if type(kid) is Node:
                 visit(kid)
 
     visit(tagger.root)
+    numbers = _register(doc, order)
+    refs = {key: PDFObjectReference(f"SE{n}") for n, key in enumerate(numbers, 1)}
     root = PDFDictionary()
     root_ref = doc.Reference(root, "StructTreeRoot")
-    for node, elem, kids in elements:  # /Type /StructElem is optional: left out, as MCIDs are
-        elem.parent = refs[id(node.parent)] if node.parent is not None else root_ref
+    root_number = doc.objectcounter
+    element = _element_class()
+    for node, kids in order:  # /Type /StructElem is optional: left out, as MCIDs are
+        parent = node.parent
+        elem = doc.idToObject[refs[id(node)].name]
+        elem.parent = numbers[id(parent)] if parent is not None else root_number
         elem.attrs = node.attrs
         pages = {kid[1] for kid in node.kids if type(kid) is tuple}
         if len(pages) == 1:
             elem.page = _page_ref(next(iter(pages)))
             # one page: its marked content by MCID alone (the commonest kid by far)
-            elem.kids = [refs[id(kid)] if type(kid) is Node else
-                         kid[2] if kid[0] == "mcid" else _kid(kid, refs, doc, True)
-                         for kid in kids]
+            elem.kids = [numbers[id(kid)] if type(kid) is Node else
+                         element.Mcid(kid[2]) if kid[0] == "mcid" else
+                         _kid(kid, refs, doc, True) for kid in kids]
         else:
-            elem.kids = [_kid(kid, refs, doc, False) for kid in kids]
+            elem.kids = [numbers[id(kid)] if type(kid) is Node else _kid(kid, refs, doc, False)
+                         for kid in kids]
     root["Type"] = PDFName("StructTreeRoot")
     root["K"] = refs[id(tagger.root)]
     root["ParentTree"] = doc.Reference(_parent_tree(tagger, refs), "ParentTree")
@@ -86,23 +93,46 @@ def write_structure(canv: Any, tagger: Tagger, info: DocInfo) -> None:
         add_output_intent(doc)
 
 
+def _register(doc: Any, order: list) -> dict[int, int]:
+    """Register one structure element per node as `SE1`, `SE2` … in `order`, as ReportLab's
+    doc.Reference would (the next object numbers, in turn); return id(node) → object number."""
+    element = _element_class()
+    counter = doc.objectcounter
+    by_name, numbered, objects = doc.idToObjectNumberAndVersion, doc.numberToId, doc.idToObject
+    numbers: dict[int, int] = {}
+    for n, (node, _) in enumerate(order, 1):
+        name = f"SE{n}"
+        if name in objects:
+            raise ValueError(f"redefining named object: {name!r}")
+        elem = element(node.tag)
+        elem.__InternalName__ = name
+        number = counter + n
+        by_name[name], numbered[number], objects[name] = (number, 0), name, elem
+        numbers[id(node)] = number
+    doc.objectcounter = counter + len(order)
+    return numbers
+
+
 @cache
 def _element_class() -> type:
     """A structure element that formats itself in one pass (a tagged handout has about two
-    hundred; ReportLab's general dictionary formatting took a tenth of a handout's time)."""
-    from reportlab.pdfbase.pdfdoc import PDFObject, PDFObjectReference as reference, PDFString
+    hundred; ReportLab's general dictionary formatting took a tenth of a handout's time).
+    Its parent and element kids are object numbers (known when it is registered); an MCID kid
+    is an `Mcid`; page and annotation references are resolved when it is written."""
+    from reportlab.pdfbase.pdfdoc import PDFObject, PDFString
     from reportlab.pdfbase.pdfdoc import format as pdf_format
+
+    class Mcid(int):
+        """A marked-content ID among a structure element's kids (an int is another element)."""
 
     class StructElem(PDFObject):
         def __init__(self, tag: str) -> None:
-            self.tag, self.parent, self.page, self.attrs, self.kids = tag, None, None, {}, []
+            self.tag, self.parent, self.page, self.attrs, self.kids = tag, 0, None, {}, []
 
         def format(self, document: Any) -> bytes:
-            numbers = document.idToObjectNumberAndVersion  # as PDFObjectReference.format
-            parts = [b"<< /S /" + self.tag.encode("ascii"),
-                     b"/P %d %d R" % numbers[self.parent.name]]
+            parts = [b"<< /S /" + self.tag.encode("ascii"), b"/P %d 0 R" % self.parent]
             if self.page is not None:
-                parts.append(b"/Pg %d %d R" % numbers[self.page.name])
+                parts.append(b"/Pg %d %d R" % document.idToObjectNumberAndVersion[self.page.name])
             attrs = self.attrs
             if attrs:
                 for key in ("Alt", "ActualText", "Lang", "E"):
@@ -111,13 +141,13 @@ def _element_class() -> type:
                                                   PDFString(attrs[key]).format(document)))
                 if "Scope" in attrs:
                     parts.append(b"/A << /O /Table /Scope /%s >>" % attrs["Scope"].encode("ascii"))
-            kids = [b"%d" % kid if type(kid) is int else
-                    b"%d %d R" % numbers[kid.name] if type(kid) is reference else
-                    pdf_format(kid, document) for kid in self.kids]
+            kids = [b"%d" % kid if type(kid) is Mcid else b"%d 0 R" % kid if type(kid) is int
+                    else pdf_format(kid, document) for kid in self.kids]
             parts.append(b"/K " + (kids[0] if len(kids) == 1 and not kids[0].startswith(b"<<")
                                    else b"[" + b" ".join(kids) + b"]"))
             return b" ".join(parts) + b" >>"
 
+    StructElem.Mcid = Mcid
     return StructElem
 
 
