@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from .team import names_needling, unexplained
 
 _PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898)}  # as layout.PAGE_SIZES
 _TOLERANCE = 1.0  # points, as postprocess.SIZE_TOLERANCE
+# "Dr", "Dr." or "Doctor" before a name (CONTENT-FACTS: "Dr." alone is ambiguous for patients)
+_DOCTOR = re.compile(r"\s*(dr\b\.?|doctor\b)", re.IGNORECASE)
 
 
 @dataclass
@@ -194,6 +197,11 @@ def _check_team(clinic: Clinic, report: Report) -> None:
                    f"{prof.regulator.names['en']}")
             report.warnings.append(problem(clinic.source, f"{at}.college",
                                            f"{p.college!r}: {why}"))
+        if _DOCTOR.match(p.name) and p.profession != "physician":
+            report.warnings.append(problem(
+                clinic.source, f"{at}.name", f"{p.name!r} starts with \"Dr\": patients may read it as "
+                "\"medical doctor\"; leave it out of the name (the handout prints the "
+                "profession's title under it)"))
     if clinic.practitioners and not any(names_needling(p) for p in clinic.practitioners):
         report.errors.append(problem(clinic.source, "practitioners",
                                      "no practitioner provides needling, so there is no clinic "

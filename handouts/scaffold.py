@@ -35,12 +35,21 @@ class Answers:
     languages: tuple[str, ...] = ("en",)
 
 
+# Latin letters that Unicode does not decompose into a base letter and a mark: NFKD leaves "ł"
+# or "ø" whole, so without these "Łukasiewicz" would lose its first letter ("ukasiewicz").
+_LATIN_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae",
+                                "œ": "oe", "ß": "ss", "ı": "i", "ħ": "h", "ŧ": "t", "ŋ": "n",
+                                "ĸ": "k", "ŀ": "l", "ſ": "s", "ƒ": "f"})
+
+
 def practitioner_id(name: str) -> str:
     """Return a kebab-case id from a name ("Sam Taylor" → "sam-taylor", "Marie-Ève Côté" →
-    "marie-eve-cote": accents come off rather than taking their letter with them)."""
+    "marie-eve-cote", "Łukasiewicz" → "lukasiewicz": accents come off rather than taking their
+    letter with them)."""
     import unicodedata
 
-    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold())
+    folded = name.casefold().translate(_LATIN_LETTERS)  # casefold: "ß" → "ss", "Ł" → "ł"
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", folded)
                     if not unicodedata.combining(ch))
     ident = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
     return ident[:40].strip("-") or "practitioner"

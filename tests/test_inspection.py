@@ -156,3 +156,25 @@ def test_check_notes_credentials_shown_briefly(runner, make_clinic) -> None:
                for line in notes), notes
     assert any("the en practitioner version of 'ims-vs-acupuncture' shows them inline" in line
                for line in notes), notes
+
+
+def test_check_warns_of_dr_before_a_non_physicians_name(runner, make_clinic) -> None:
+    """"Dr." before a physiotherapist's name: patients may read it as "medical doctor"
+    (CONTENT-FACTS); a physician's is fine, and so is a name that only starts with "Dr"."""
+    def warned(name: str, profession: str, title: str, folder: str) -> bool:
+        clinic = make_clinic(replace={'name = "Sam Taylor"': f'name = "{name}"\n'
+                                                              f'profession = "{profession}"',
+                                      'title = "Registered Physiotherapist"': f'title = "{title}"',
+                                      'college = "College of Health and Care Professionals of '
+                                      'BC"\n': ""}, name=folder)
+        result = runner.invoke(main, ["check", str(clinic)])
+        assert result.exit_code == 0, result.output
+        return "practitioners[0].name" in result.output and '"medical doctor"' in result.output
+
+    physio = ("physiotherapist", "Registered Physiotherapist")
+    assert warned("Dr. Sam Taylor", *physio, "a")
+    assert warned("DR Sam Taylor", *physio, "b")
+    assert warned("Doctor Sam Taylor", *physio, "c")
+    assert warned("Dr. Li Wei", "tcm-practitioner", "Doctor of TCM", "d")  # not a medical doctor
+    assert not warned("Drew Taylor", *physio, "e")
+    assert not warned("Dr. Sam Taylor", "physician", "Physician", "f")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 import tomllib
 
 from pypdf import PdfReader
 
 from handouts.cli import main
+from handouts.scaffold import practitioner_id
 
 from conftest import DATE, EXAMPLES, pdf_text
 
@@ -82,3 +84,13 @@ def test_init_refused_leaves_nothing_and_a_retry_works(runner, tmp_path) -> None
     assert fixed.exit_code == 0, fixed.output
     config = tomllib.loads((folder / "clinic.toml").read_text(encoding="utf-8"))
     assert config["practitioners"][0]["id"] == "marie-eve-tremblay-o-connor"  # È → e, not dropped
+
+
+@pytest.mark.parametrize("name, ident", [
+    ("Dr. Siobhán Ní Bhriain-Łukasiewicz", "dr-siobhan-ni-bhriain-lukasiewicz"),
+    ("Søren Ærø", "soren-aero"), ("Þórður Guðmundsson", "thordur-gudmundsson"),
+    ("Đặng Thị Ngọc", "dang-thi-ngoc"), ("Anna Weiß", "anna-weiss"), ("陳小明", "practitioner")])
+def test_practitioner_id_keeps_every_latin_letter(name, ident) -> None:
+    """Letters Unicode does not decompose (ł, ø, þ, đ, ß …) become their plain letters; no
+    letter of a Latin name is dropped from its id."""
+    assert practitioner_id(name) == ident
