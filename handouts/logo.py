@@ -49,8 +49,11 @@ def _reader(_digest: bytes, data: bytes, fmt: str) -> Any:
         img = ImageOps.exif_transpose(original) if turned else original
         img.load()
         scale = min(1.0, MAX_HEIGHT_PX / img.height, MAX_WIDTH_PX / img.width)
-        if scale >= 1.0 and fmt == "JPEG" and not turned:
-            return ImageReader(io.BytesIO(data))  # small enough: the JPEG goes in as it is
+        if scale >= 1.0 and fmt == "JPEG" and not turned and img.mode in ("RGB", "L"):
+            # small enough: the JPEG goes in as it is. A CMYK one is made RGB below: the archive
+            # form's output intent is sRGB, and PDF/A allows DeviceCMYK only with a CMYK one.
+            return ImageReader(io.BytesIO(data))
+        img = _eight_bit(img)
         size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
         if fmt == "JPEG":
             buf = io.BytesIO()
@@ -68,3 +71,11 @@ def _reader(_digest: bytes, data: bytes, fmt: str) -> Any:
             install_indexed()
             reader._indexed = indexed
         return reader
+
+
+def _eight_bit(img: Any) -> Any:
+    """Return a 16-bit grey image (PNG's "I;16", "I") as 8-bit grey. Pillow's own conversion
+    clips every value over 255 to white, so a 16-bit grey logo would print as a blank tile."""
+    if img.mode not in ("I;16", "I;16B", "I;16L", "I"):
+        return img
+    return img.convert("I").point(lambda v: v * (1 / 257)).convert("L")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -422,6 +423,44 @@ def test_exif_orientation_is_applied(tmp_path) -> None:
     assert height > width  # drawn upright: tall, as the camera meant it
     result = CliRunner().invoke(main, generate(folder, tmp_path))
     assert result.exit_code == 0, result.output
+
+
+def _embedded_logo(folder: Path, tmp: Path, logo: str, *extra: str) -> tuple[str, tuple]:
+    """Generate with `logo` as the clinic's logo; return the embedded image's colour space and
+    the colour of its centre pixel, as it is in the PDF."""
+    from pypdf import PdfReader
+
+    toml = folder / "clinic.toml"
+    toml.write_text(re.sub(r'(?m)^logo = ".*"', f'logo = "{logo}"',
+                           toml.read_text(encoding="utf-8")), encoding="utf-8")
+    result = CliRunner().invoke(main, generate(folder, tmp, *extra))
+    assert result.exit_code == 0, result.output
+    [image] = PdfReader(tmp / "out.pdf").pages[0].images
+    pixels = image.image.convert("RGB")
+    return str(image.indirect_reference.get_object()["/ColorSpace"]), \
+        pixels.getpixel((pixels.width // 2, pixels.height // 2))
+
+
+def test_a_16_bit_grey_logo_prints_grey_not_blank(tmp_path) -> None:
+    """Pillow converts 16-bit grey to 8 bits by clipping: every value over 255 became white."""
+    from PIL import Image
+
+    folder = clinic(tmp_path)
+    Image.new("I;16", (240, 240), 30000).save(folder / "grey16.png")  # 46 % grey
+    _, (r, g, b) = _embedded_logo(folder, tmp_path, "grey16.png")
+    assert r == g == b and 100 <= r <= 130, (r, g, b)
+
+
+def test_a_cmyk_jpeg_logo_goes_in_as_rgb(tmp_path) -> None:
+    """A small CMYK JPEG used to go in as it was: DeviceCMYK, which PDF/A allows only with a
+    CMYK output intent (the archive form's is sRGB). It is made RGB, its colour kept."""
+    from PIL import Image
+
+    folder = clinic(tmp_path)
+    Image.new("RGB", (120, 120), (10, 80, 160)).convert("CMYK").save(folder / "cmyk.jpg", "JPEG")
+    space, (r, g, b) = _embedded_logo(folder, tmp_path, "cmyk.jpg", "--archive")
+    assert space == "/DeviceRGB"
+    assert b > 120 and r < 60 and abs(g - 80) < 40, (r, g, b)
 
 
 def _mode(path: Path) -> int:
