@@ -117,7 +117,8 @@ def write_compact(doc: Any) -> bytes:
         number += 1
         doc.encrypt.register(number, 0)
         body = pdf_format(doc.idToObject[doc.numberToId[number]], doc, toplevel=1)
-        if body.rstrip().endswith(b"endstream") or _PAGE_TREE.search(body):
+        if body[-32:].rstrip().endswith(b"endstream") or \
+                (b"/Type /Pages" in body and _PAGE_TREE.search(body)):
             # streams cannot be packed; the page tree stays readable (layout.count_pages)
             offsets[number] = out.add(b"%d 0 obj\n%s\nendobj\n" % (number, body.rstrip(b"\n")))
         else:
@@ -127,19 +128,7 @@ def write_compact(doc: Any) -> bytes:
     offsets[heap] = out.add(_object_stream(heap, packed))
     xref = heap + 1
     at = out.offset
-    rows = [(0, 0, 65535)]
-    where = {n: i for i, (n, _) in enumerate(packed)}
-    for n in range(1, xref + 1):
-        if n == xref:
-            rows.append((1, at, 0))
-        elif n in offsets:
-            rows.append((1, offsets[n], 0))
-        else:
-            rows.append((2, heap, where[n]))
-    widths = (1, _width(max(row[1] for row in rows)), _width(max(row[2] for row in rows)))
-    _, wide, deep = widths
-    data = zlib.compress(b"".join([kind.to_bytes(1, "big") + at.to_bytes(wide, "big") +
-                                   n.to_bytes(deep, "big") for kind, at, n in rows]), 3)
+    data, widths = _xref_rows(offsets, packed, heap, xref, at)
     ident = doc.ID().split(b"]")[0].strip() + b"]"  # without ReportLab's trailing comment
     out.add(b"%d 0 obj\n<< /Type /XRef /Size %d /W [%d %d %d] /Root %s /Info %s /ID %s "
             b"/Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\n"
@@ -147,6 +136,25 @@ def write_compact(doc: Any) -> bytes:
                len(data), data))
     out.add(b"startxref\n%d\n%%%%EOF\n" % at)
     return out.format(doc)
+
+
+def _xref_rows(offsets: dict[int, int], packed: list, heap: int, xref: int,
+               at: int) -> tuple[bytes, tuple[int, int, int]]:
+    """The cross-reference stream's rows, compressed, and their field widths: object 0 free
+    (generation 65535), streams and the page tree at their offsets, the rest in the object
+    stream `heap` by index, and the cross-reference stream itself at `at`."""
+    where = {n: i for i, (n, _) in enumerate(packed)}
+    wide = _width(max(at, heap if packed else 0, *offsets.values()))
+    deep = _width(max(65535, len(packed) - 1))
+    size, kind_shift, at_shift = 1 + wide + deep, 8 * (wide + deep), 8 * deep
+    plain, in_stream = 1 << kind_shift, (2 << kind_shift) | (heap << at_shift)
+    rows = [(65535).to_bytes(size, "big")]
+    for n in range(1, xref):
+        offset = offsets.get(n)
+        value = (plain | offset << at_shift) if offset is not None else in_stream | where[n]
+        rows.append(value.to_bytes(size, "big"))
+    rows.append((plain | at << at_shift).to_bytes(size, "big"))
+    return zlib.compress(b"".join(rows), 3), (1, wide, deep)
 
 
 def _width(largest: int) -> int:

@@ -58,27 +58,11 @@ def write_structure(canv: Any, tagger: Tagger, info: DocInfo) -> None:
                 visit(kid)
 
     visit(tagger.root)
-    numbers = _register(doc, order)
+    elements, numbers = _register(doc, order)
     refs = {key: PDFObjectReference(f"SE{n}") for n, key in enumerate(numbers, 1)}
     root = PDFDictionary()
     root_ref = doc.Reference(root, "StructTreeRoot")
-    root_number = doc.objectcounter
-    element = _element_class()
-    for node, kids in order:  # /Type /StructElem is optional: left out, as MCIDs are
-        parent = node.parent
-        elem = doc.idToObject[refs[id(node)].name]
-        elem.parent = numbers[id(parent)] if parent is not None else root_number
-        elem.attrs = node.attrs
-        pages = {kid[1] for kid in node.kids if type(kid) is tuple}
-        if len(pages) == 1:
-            elem.page = _page_ref(next(iter(pages)))
-            # one page: its marked content by MCID alone (the commonest kid by far)
-            elem.kids = [numbers[id(kid)] if type(kid) is Node else
-                         element.Mcid(kid[2]) if kid[0] == "mcid" else
-                         _kid(kid, refs, doc, True) for kid in kids]
-        else:
-            elem.kids = [numbers[id(kid)] if type(kid) is Node else _kid(kid, refs, doc, False)
-                         for kid in kids]
+    _write_elements(doc, order, elements, numbers, refs, doc.objectcounter)
     root["Type"] = PDFName("StructTreeRoot")
     root["K"] = refs[id(tagger.root)]
     root["ParentTree"] = doc.Reference(_parent_tree(tagger, refs), "ParentTree")
@@ -93,61 +77,73 @@ def write_structure(canv: Any, tagger: Tagger, info: DocInfo) -> None:
         add_output_intent(doc)
 
 
-def _register(doc: Any, order: list) -> dict[int, int]:
+def _register(doc: Any, order: list) -> tuple[list, dict[int, int]]:
     """Register one structure element per node as `SE1`, `SE2` … in `order`, as ReportLab's
-    doc.Reference would (the next object numbers, in turn); return id(node) → object number."""
+    doc.Reference would (the next object numbers, in turn); return the elements, and
+    id(node) → object number."""
     element = _element_class()
     counter = doc.objectcounter
     by_name, numbered, objects = doc.idToObjectNumberAndVersion, doc.numberToId, doc.idToObject
-    numbers: dict[int, int] = {}
+    elements, numbers = [], {}
     for n, (node, _) in enumerate(order, 1):
         name = f"SE{n}"
         if name in objects:
             raise ValueError(f"redefining named object: {name!r}")
-        elem = element(node.tag)
+        elem = element()
         elem.__InternalName__ = name
         number = counter + n
         by_name[name], numbered[number], objects[name] = (number, 0), name, elem
         numbers[id(node)] = number
+        elements.append(elem)
     doc.objectcounter = counter + len(order)
-    return numbers
+    return elements, numbers
+
+
+def _write_elements(doc: Any, order: list, elements: list, numbers: dict, refs: dict,
+                    root_number: int) -> None:
+    """Write each structure element's dictionary, in one pass: every object it names (its
+    parent, element kids, pages, annotations) is numbered by now. /Type /StructElem is
+    optional: left out, as MCIDs are."""
+    from reportlab.pdfbase.pdfdoc import PDFString, format as pdf_format
+
+    page_numbers = doc.idToObjectNumberAndVersion
+    for (node, kids), elem in zip(order, elements):
+        parent = node.parent
+        parts = [b"<< /S /" + node.tag.encode("ascii"),
+                 b"/P %d 0 R" % (numbers[id(parent)] if parent is not None else root_number)]
+        pages = {kid[1] for kid in node.kids if type(kid) is tuple}
+        one_page = len(pages) == 1
+        if one_page:
+            parts.append(b"/Pg %d %d R" % page_numbers[_page_ref(next(iter(pages))).name])
+        attrs = node.attrs
+        if attrs:
+            for key in ("Alt", "ActualText", "Lang", "E"):
+                if key in attrs:
+                    parts.append(b"/%s %s" % (key.encode(), PDFString(attrs[key]).format(doc)))
+            if "Scope" in attrs:
+                parts.append(b"/A << /O /Table /Scope /%s >>" % attrs["Scope"].encode("ascii"))
+        # one page: its marked content by MCID alone (the commonest kid by far)
+        written = [b"%d 0 R" % numbers[id(kid)] if type(kid) is Node else
+                   b"%d" % kid[2] if one_page and kid[0] == "mcid" else
+                   pdf_format(_kid(kid, refs, doc, one_page), doc) for kid in kids]
+        parts.append(b"/K " + (written[0] if len(written) == 1 and not written[0].startswith(b"<<")
+                               else b"[" + b" ".join(written) + b"]"))
+        elem.body = b" ".join(parts) + b" >>"
 
 
 @cache
 def _element_class() -> type:
-    """A structure element that formats itself in one pass (a tagged handout has about two
-    hundred; ReportLab's general dictionary formatting took a tenth of a handout's time).
-    Its parent and element kids are object numbers (known when it is registered); an MCID kid
-    is an `Mcid`; page and annotation references are resolved when it is written."""
-    from reportlab.pdfbase.pdfdoc import PDFObject, PDFString
-    from reportlab.pdfbase.pdfdoc import format as pdf_format
-
-    class Mcid(int):
-        """A marked-content ID among a structure element's kids (an int is another element)."""
+    """A structure element, written by _write_elements in one pass with the others (a tagged
+    handout has about two hundred; ReportLab's general dictionary formatting took a tenth of a
+    handout's time, formatting each alone a twentieth)."""
+    from reportlab.pdfbase.pdfdoc import PDFObject
 
     class StructElem(PDFObject):
-        def __init__(self, tag: str) -> None:
-            self.tag, self.parent, self.page, self.attrs, self.kids = tag, 0, None, {}, []
+        body = b""
 
         def format(self, document: Any) -> bytes:
-            parts = [b"<< /S /" + self.tag.encode("ascii"), b"/P %d 0 R" % self.parent]
-            if self.page is not None:
-                parts.append(b"/Pg %d %d R" % document.idToObjectNumberAndVersion[self.page.name])
-            attrs = self.attrs
-            if attrs:
-                for key in ("Alt", "ActualText", "Lang", "E"):
-                    if key in attrs:
-                        parts.append(b"/%s %s" % (key.encode(),
-                                                  PDFString(attrs[key]).format(document)))
-                if "Scope" in attrs:
-                    parts.append(b"/A << /O /Table /Scope /%s >>" % attrs["Scope"].encode("ascii"))
-            kids = [b"%d" % kid if type(kid) is Mcid else b"%d 0 R" % kid if type(kid) is int
-                    else pdf_format(kid, document) for kid in self.kids]
-            parts.append(b"/K " + (kids[0] if len(kids) == 1 and not kids[0].startswith(b"<<")
-                                   else b"[" + b" ".join(kids) + b"]"))
-            return b" ".join(parts) + b" >>"
+            return self.body
 
-    StructElem.Mcid = Mcid
     return StructElem
 
 
