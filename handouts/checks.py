@@ -65,7 +65,9 @@ class Checker:
 
     def check_text(self, value: str, path: str, max_len: int = 200) -> str | None:
         """Validate a string already read from TOML."""
-        for ch in value:
+        # isprintable() is False for every bad category (and for tabs and spaces other than
+        # " ", which are fine): only then is each character looked at
+        for ch in () if value.isprintable() else value:
             if ch in "\t" or unicodedata.category(ch) not in _BAD_CATEGORIES:
                 continue
             self.add(path, f"contains control character U+{ord(ch):04X}")

@@ -46,6 +46,8 @@ def _install_format() -> None:
             return b"%d" % element
         if kind is float:  # as ReportLab: fp_str, whose digits encode alike in any codec
             return fp_str(element).encode("ascii")
+        if kind is bytes:  # as ReportLab: bytes are written as they are
+            return element
         if kind is str:
             data = encoded.get(element)
             if data is None:

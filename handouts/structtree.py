@@ -59,13 +59,12 @@ def write_structure(canv: Any, tagger: Tagger, info: DocInfo) -> None:
 
     visit(tagger.root)
     elements, numbers = _register(doc, order)
-    refs = {key: PDFObjectReference(f"SE{n}") for n, key in enumerate(numbers, 1)}
     root = PDFDictionary()
     root_ref = doc.Reference(root, "StructTreeRoot")
-    _write_elements(doc, order, elements, numbers, refs, doc.objectcounter)
+    _write_elements(doc, order, elements, numbers, doc.objectcounter)
     root["Type"] = PDFName("StructTreeRoot")
-    root["K"] = refs[id(tagger.root)]
-    root["ParentTree"] = doc.Reference(_parent_tree(tagger, refs), "ParentTree")
+    root["K"] = PDFObjectReference("SE1")  # the root node, visited first
+    root["ParentTree"] = doc.Reference(_parent_tree(tagger, numbers), "ParentTree")
     root["ParentTreeNextKey"] = ANNOT_KEYS + len(tagger.annots)
     catalog = doc.Catalog
     catalog.StructTreeRoot = root_ref
@@ -99,7 +98,7 @@ def _register(doc: Any, order: list) -> tuple[list, dict[int, int]]:
     return elements, numbers
 
 
-def _write_elements(doc: Any, order: list, elements: list, numbers: dict, refs: dict,
+def _write_elements(doc: Any, order: list, elements: list, numbers: dict,
                     root_number: int) -> None:
     """Write each structure element's dictionary, in one pass: every object it names (its
     parent, element kids, pages, annotations) is numbered by now. /Type /StructElem is
@@ -125,7 +124,7 @@ def _write_elements(doc: Any, order: list, elements: list, numbers: dict, refs: 
         # one page: its marked content by MCID alone (the commonest kid by far)
         written = [b"%d 0 R" % numbers[id(kid)] if type(kid) is Node else
                    b"%d" % kid[2] if one_page and kid[0] == "mcid" else
-                   pdf_format(_kid(kid, refs, doc, one_page), doc) for kid in kids]
+                   pdf_format(_kid(kid, doc, one_page), doc) for kid in kids]
         parts.append(b"/K " + (written[0] if len(written) == 1 and not written[0].startswith(b"<<")
                                else b"[" + b" ".join(written) + b"]"))
         elem.body = b" ".join(parts) + b" >>"
@@ -147,11 +146,10 @@ def _element_class() -> type:
     return StructElem
 
 
-def _kid(kid: Any, refs: dict, doc: Any, one_page: bool) -> Any:
+def _kid(kid: tuple, doc: Any, one_page: bool) -> Any:
+    """A marked-content or annotation kid (element kids are written as their numbers)."""
     from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName
 
-    if isinstance(kid, Node):
-        return refs[id(kid)]
     kind, page, value = kid
     if kind == "mcid" and one_page:
         return value
@@ -169,14 +167,17 @@ def _page_ref(page: int) -> Any:
     return PDFObjectReference(f"Page{page}")
 
 
-def _parent_tree(tagger: Tagger, refs: dict) -> Any:
+def _parent_tree(tagger: Tagger, numbers: dict[int, int]) -> Any:
+    """The ParentTree: each page's MCIDs → their elements, each annotation → its element. The
+    references are written as bytes ("12 0 R"), which ReportLab's formatting passes through."""
     from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary
 
     nums: list = []
     for page in sorted(tagger.mcids):
-        nums += [page - 1, PDFArray([refs[id(node)] for node in tagger.mcids[page]])]
+        nums += [page - 1, PDFArray([b"%d 0 R" % numbers[id(node)]
+                                     for node in tagger.mcids[page]])]
     for n, (_, node) in enumerate(tagger.annots):
-        nums += [ANNOT_KEYS + n, refs[id(node)]]
+        nums += [ANNOT_KEYS + n, b"%d 0 R" % numbers[id(node)]]
     return PDFDictionary({"Nums": PDFArray(nums)})
 
 
