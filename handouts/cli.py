@@ -74,16 +74,15 @@ def _complete(kind: str) -> Callable:
 
 
 def _patient(_ctx: Any, _param: Any, value: str | None) -> str | None:
-    """Refuse a --for name clinic.toml would refuse: controls, bidi overrides, zero-width marks."""
-    if not value:  # absent or "": blank lines to write the name on
-        return None
-    from .checks import Checker
+    """Refuse a --for name that cannot be printed as typed: controls, bidi overrides, zero-width
+    marks, over 80 characters; blank is None (a line to write the name on)."""
+    from .errors import SelectionError
+    from .patient import patient_name
 
-    check = Checker("--for")
-    name = check.check_text(value, "", max_len=80)
-    if name is None:
-        raise click.BadParameter(check.problems[0].removeprefix("--for: "))
-    return name
+    try:
+        return patient_name(value)
+    except SelectionError as err:
+        raise click.BadParameter(str(err).removeprefix("--for: ")) from None
 
 
 def selection_options(func: Callable) -> Callable:

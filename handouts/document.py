@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 from . import blocks, bodyreplay
 from .errors import RenderError, TemplateError
 from .fonts import FontChain, check_glyphs, font_chain
+from .patient import unprintable
 from .jobs import HandoutJob, select_practitioners
 from .fitbound import cannot_fit
 from .furniture import LARGE, STANDARD
@@ -38,10 +39,10 @@ def render_text(clinic: Clinic, job: HandoutJob, credentials: str = "list") -> R
     line with its meaning, inline with meanings, or by name only."""
     assert job.lang and job.paper
     people = select_practitioners(clinic, job.practitioner)
-    fields = clinic.text_fields({p.id for p in people})
-    if job.patient:
-        fields.append(("--for", job.patient))
-    check_glyphs(fields, clinic.source, font_chain(job.lang))
+    chain = font_chain(job.lang)
+    if job.patient and (missing := chain.missing(job.patient)) is not None:
+        raise unprintable(missing)  # the patient's name: never clinic.toml's fault
+    check_glyphs(clinic.text_fields({p.id for p in people}), clinic.source, chain)
     name = select_template(clinic.folder, job.handout, job.lang)
     groups = group_team(people, job.lang)  # by profession, titles and meanings in job.lang
     people = [localize(p, job.lang) for p in people]

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.error import HTTPError
@@ -259,9 +260,30 @@ def test_desk_printer_must_be_one_the_server_was_started_with(client) -> None:
 
 
 def test_a_name_no_font_can_draw_is_a_clean_error(client) -> None:
-    response = post(client, "pdf", patient="Ann 😀")
-    assert response.status_code == 400
-    assert "patient name: character '😀' (U+1F600)" in response.json()["error"]
+    """Said without blaming clinic.toml or repeating the name, with what to do instead."""
+    for name, script in (("Ann 😀", "this symbol or emoji (U+1F600)"),
+                         ("محمد العلي", "Arabic letters (U+0645)"),
+                         ("דוד לוי", "Hebrew letters (U+05D3)")):
+        response = post(client, "pdf", patient=name)
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert error.startswith(f"patient name: the handout's fonts cannot print {script}"), error
+        assert "write it on the line by hand" in error
+        assert "clinic.toml" not in error and name.split()[-1] not in error
+
+
+def test_the_page_checks_names_as_the_command_line_does(client) -> None:
+    """Bidi overrides and zero-width marks are refused (they printed as stray glyphs); a name
+    pasted as letters and separate accents prints as the letters it spells (NFC)."""
+    for bad, code in (("Bob\u202eevil", "U+202E"), ("Bo\u200bb", "U+200B")):
+        response = post(client, "pdf", patient=bad)
+        assert response.status_code == 400 and code in response.json()["error"]
+        assert response.json()["error"].startswith("patient name: ")
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Hương")
+    assert decomposed != "Nguyễn Thị Hương"
+    response = post(client, "pdf", patient=decomposed, lang="vi")
+    assert response.status_code == 200
+    assert "Nguyễn Thị Hương" in pdf_text(response.content)
 
 
 def test_patient_name_is_never_logged(clinics: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -289,3 +289,35 @@ def printed_file(number: str) -> Path:
             return found[0]
         time.sleep(0.1)
     raise AssertionError(f"cups-pdf wrote nothing for job {number}")
+
+
+
+def test_a_failed_preview_hides_the_last_pages_and_each_clinic_keeps_its_paper(browser,
+                                                                              server) -> None:
+    """A name that cannot be printed: the last pages (another patient's) are taken down and the
+    reason is shown by the preview. A4 chosen at one clinic does not follow to the next (a
+    letterhead clinic on A4 could make nothing)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    tab.goto(server[0] + "/")
+    seq = wait_for_preview(tab, 0)
+    tab.select_option("#clinic", "maple-needle-clinic")
+    seq = wait_for_preview(tab, seq)
+    tab.select_option("#paper", "a4")
+    seq = wait_for_preview(tab, seq)
+    tab.fill("#patient", "محمد العلي")
+    tab.press("#patient", "Enter")
+    tab.wait_for_function("() => document.getElementById('preview-status').textContent"
+                          ".startsWith('No preview')", timeout=30_000)
+    status = tab.text_content("#preview-status")
+    assert "Arabic letters" in status and "clinic.toml" not in status, status
+    assert tab.locator("#page-1").is_hidden() and tab.locator("#page-2").is_hidden()
+    assert tab.get_attribute("#page-1", "src") is None
+    tab.fill("#patient", "")
+    tab.select_option("#clinic", "cedar-lane-wellness")
+    assert tab.input_value("#paper") == "letter"  # its own, the letterhead's size
+    seq = wait_for_preview(tab, seq)
+    tab.select_option("#clinic", "maple-needle-clinic")
+    assert tab.input_value("#paper") == "a4"  # as chosen for it
+    wait_for_preview(tab, seq)
+    context.close()

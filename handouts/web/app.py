@@ -161,9 +161,16 @@ async def read_form(request: Request, secret: bytes) -> dict[str, str]:
     return raw
 
 
+# The CLI's option names in messages, as the page names its fields
+_PAGE_WORDS = ((": --for:", ": patient name:"), ("--for: ", "patient name: "),
+               ("--to: ", "e-mail address: "), (" (or leave out --send to write a draft)", ""))
+
+
 def _for_page(line: str) -> str:
-    """Say "patient name" where the CLI's messages say --for."""
-    return line.replace(": --for:", ": patient name:")
+    """Say "patient name" and "e-mail address" where the CLI's messages name --for and --to."""
+    for cli, page in _PAGE_WORDS:
+        line = line.replace(cli, page)
+    return line
 
 
 def _attachment(download: work.Download) -> Response:

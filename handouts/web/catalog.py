@@ -14,6 +14,7 @@ from ..config import CONFIG_NAME, PAPERS, load_clinic
 from ..errors import HandoutError, SelectionError
 from ..jobs import DEFAULT_HANDOUT, HandoutJob
 from ..models import Clinic
+from ..patient import patient_name
 from ..styles import on_colour, readable
 from ..templating import available
 
@@ -23,7 +24,6 @@ LANGUAGE_NAMES = {
     "zh-Hant": "中文（繁體）", "zh-Hans": "中文（简体）",
 }
 PAPER_NAMES = {"letter": "Letter (8.5 × 11 in)", "a4": "A4 (210 × 297 mm)"}
-MAX_NAME = 80  # the "Prepared for" box holds one line
 # The editions a handout comes in: taken from the core when it defines them (a large-print
 # edition is planned there), so this list lives in one place.
 EDITION_NAMES = {"standard": "Standard", "large-print": "Large print"}
@@ -150,17 +150,7 @@ def make_job(catalog: Catalog, form: dict[str, str], date: str) -> HandoutJob:
     edition = form.get("edition") or "standard"
     if edition not in editions():
         raise SelectionError(f"unknown edition {edition!r}")
-    patient = _patient(form.get("patient", ""))
+    patient = patient_name(form.get("patient", ""))  # as --for: the same checks and messages
     extra = {"edition": edition} if "edition" in {f.name for f in dataclasses.fields(HandoutJob)} \
         else {}
     return HandoutJob(str(entry.folder), handout, practitioner, lang, paper, date, patient, **extra)
-
-
-def _patient(text: str) -> str | None:
-    """Return the typed name, spaces tidied; refuse what a name cannot be."""
-    name = " ".join(text.split())
-    if len(name) > MAX_NAME:
-        raise SelectionError(f"the patient name is longer than {MAX_NAME} characters")
-    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in name):
-        raise SelectionError("the patient name has a control character")
-    return name or None

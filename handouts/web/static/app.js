@@ -1,15 +1,22 @@
 // The front desk page: fill the choices from the clinic data, keep the preview up to date, and
 // send every action as a POST (the patient's name never goes into a URL). Remembers the clinic,
-// paper and printer in local storage, never the patient.
+// each clinic's paper and the printer in local storage, never the patient; clears the patient's
+// name and address after a few idle minutes, so the next patient does not find them.
 "use strict";
 
 const DATA = JSON.parse(document.getElementById("desk-data").dataset.json);
 const CSRF = document.querySelector('meta[name="csrf-token"]').content;
-const REMEMBER = ["clinic", "paper", "printer"];
+const REMEMBER = ["clinic", "printer"];  // and the paper, per clinic (paperKey)
+const IDLE_CLEAR_MS = 3 * 60 * 1000;
 const $ = (id) => document.getElementById(id);
 let previewController = null;
 let previewTimer = null;
 let previewSeq = 0;
+let idleTimer = null;
+
+// A clinic's paper: the one last chosen for it, else its own (one with a letterhead for
+// letter paper must not get A4 because another clinic was printed on A4).
+function paperKey(clinic) { return "handouts.paper." + clinic.id; }
 
 function clinicData() {
   return DATA.clinics.find((c) => c.id === $("clinic").value) || DATA.clinics[0];
@@ -78,7 +85,7 @@ function showClinic() {
   if (!broken) {
     fillSelect($("practitioner"), clinic.practitioners);
     fillLanguages(clinic.languages);
-    const paper = localStorage.getItem("handouts.paper");
+    const paper = localStorage.getItem(paperKey(clinic));
     const known = [...$("paper").options].some((o) => o.value === paper);
     $("paper").value = paper && known ? paper : clinic.paper;
     $("send").dataset.available = clinic.smtp ? "yes" : "no";
@@ -127,8 +134,10 @@ async function updatePreview() {
     document.body.dataset.previewSeq = String(seq);
     $("error").textContent = "";
   } catch (error) {
-    if (error.name === "AbortError") return;
-    $("preview-status").textContent = "No preview.";
+    if (error.name === "AbortError" || seq !== previewSeq) return;
+    // never leave the last good pages up: they would show another clinic or patient
+    for (const img of [$("page-1"), $("page-2")]) { img.hidden = true; img.removeAttribute("src"); }
+    $("preview-status").textContent = "No preview: " + error.message;
     fail(error);
   } finally {
     if (seq === previewSeq) $("pages").classList.remove("updating");
@@ -184,6 +193,17 @@ async function printInBrowser() {
   setTimeout(() => URL.revokeObjectURL(url), 300000);
 }
 
+function clearPatientWhenIdle() {
+  clearTimeout(idleTimer);
+  if (!$("patient").value && !$("to").value) return;
+  idleTimer = setTimeout(() => {
+    $("patient").value = ""; $("to").value = "";
+    showEmailButtons();
+    say("The patient's name and e-mail address were cleared after a few idle minutes.");
+    schedulePreview(0);
+  }, IDLE_CLEAR_MS);
+}
+
 function remember(id) {
   if ($(id)) localStorage.setItem("handouts." + id, $(id).value);
 }
@@ -202,13 +222,17 @@ function restore() {
 function start() {
   restore();
   $("clinic").addEventListener("change", () => { remember("clinic"); showClinic(); });
-  $("paper").addEventListener("change", () => { remember("paper"); schedulePreview(0); });
+  $("paper").addEventListener("change", () => {
+    localStorage.setItem(paperKey(clinicData()), $("paper").value);
+    schedulePreview(0);
+  });
   if ($("printer")) $("printer").addEventListener("change", () => remember("printer"));
   for (const id of ["practitioner", "edition"]) {
     $(id).addEventListener("change", () => schedulePreview(0));
   }
   $("languages").addEventListener("change", () => schedulePreview(0));
   $("patient").addEventListener("input", () => schedulePreview(500));
+  $("patient").addEventListener("keydown", (e) => { if (e.key === "Enter") schedulePreview(0); });
   $("to").addEventListener("input", showEmailButtons);
   $("print").addEventListener("click", (e) => busy(e.currentTarget, printInBrowser));
   $("download").addEventListener("click", (e) =>
@@ -222,6 +246,9 @@ function start() {
       say((await (await post("print")).json()).message)));
   }
   $("desk").addEventListener("submit", (e) => e.preventDefault());
+  for (const kind of ["input", "click", "keydown", "change"]) {
+    document.addEventListener(kind, clearPatientWhenIdle, true);
+  }
   showClinic();
 }
 
