@@ -76,13 +76,13 @@ def _run(plan: Plan, out: Path, jobs: int | None, force: bool, progress: Progres
         summary.failed += [(folder, line) for line in lines]
         summary.rows.append(Row(clinic=Path(folder).name, practitioner="", handout="", language="",
                                 paper="", path="", status="failed", error=" / ".join(lines)))
-    earlier = {} if force else load_manifest(out)
+    earlier = load_manifest(out)
     todo: list[PlannedJob] = []
     rows: dict[str, Row] = {}
     for planned in plan.jobs:
         row = _row(planned)
         rows[planned.path] = row
-        if _unchanged(earlier.get(planned.path), planned, out):
+        if not force and _unchanged(earlier.get(planned.path), planned, out):
             row.status, old = "unchanged", earlier[planned.path]
             row.sha256, row.bytes, row.pages = old.sha256, old.bytes, old.pages
             summary.unchanged += 1
@@ -107,8 +107,18 @@ def _run(plan: Plan, out: Path, jobs: int | None, force: bool, progress: Progres
     summary.interrupted = summary.interrupted or stop.requested
     summary.built += reconcile(out, rows.values(), before)
     summary.rows += rows.values()
+    summary.rows += kept_rows(earlier, rows, out)
     save_manifest(out, summary.rows)
     return summary
+
+
+def kept_rows(earlier: dict[str, Row], planned: dict[str, Row], out: Path) -> list[Row]:
+    """An earlier run's rows of files this run did not plan (a run narrowed by --lang, --paper,
+    --handout or to fewer clinics), kept as they were while the file is still there as
+    recorded: the manifest lists every PDF in the folder, not only this run's."""
+    return [row for path, row in sorted(earlier.items())
+            if path not in planned and row.status in ("built", "unchanged")
+            and file_sha256(out / path) == row.sha256]
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

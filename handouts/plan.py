@@ -82,8 +82,26 @@ def plan_batch(paths: list[str], date: str, handouts: tuple[str, ...] = (),
         clinics[str(clinic.folder)] = clinic
         jobs.extend(_clinic_jobs(clinic, date, tool, handouts, langs, papers,
                                  editions or ("standard",), archive))
+    _refuse_unoffered(clinics, handouts, langs)
     _refuse_collisions(jobs)
     return Plan(jobs, failed, clinics)
+
+
+def _refuse_unoffered(clinics: dict[str, Clinic], handouts: tuple[str, ...],
+                      langs: tuple[str, ...]) -> None:
+    """A --lang or --handout that no clinic of the batch offers is a typo, not a narrower run
+    (it would build nothing and report success)."""
+    if not clinics:
+        return  # every clinic failed its check: those errors are the report
+    offered_langs = sorted({lang for c in clinics.values() for lang in c.languages})
+    offered_handouts = sorted({h for c in clinics.values() for h in available(c.folder)})
+    problems = [f"--lang {lang}: no clinic of this batch offers it (offered: "
+                f"{', '.join(offered_langs)})" for lang in langs if lang not in offered_langs]
+    problems += [f"--handout {name}: no clinic of this batch has it (handouts: "
+                 f"{', '.join(offered_handouts)})" for name in handouts
+                 if name not in offered_handouts]
+    if problems:
+        raise SelectionError(*problems)
 
 
 def _clinic_jobs(clinic: Clinic, date: str, tool: str, handouts: tuple[str, ...],

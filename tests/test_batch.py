@@ -249,3 +249,31 @@ def test_a_worker_takes_next_the_job_most_like_its_last(tmp_path, monkeypatch) -
     assert pool._next_job(pending, last).path == "c/en.pdf"      # then alike: colours, lang
     assert pool._next_job(pending, last).path == "b/en.pdf"      # then in order
     assert pool._next_job(pending, None).path == "c/fr.pdf"
+
+
+def test_a_narrowed_run_keeps_the_other_files_rows(runner, tmp_path) -> None:
+    """A run narrowed by --lang lists the other PDFs still in the folder as they were, so the
+    next full run finds them unchanged (the manifest shrank to the narrowed run's rows and the
+    next full run rebuilt everything)."""
+    chain, out = make_chain(tmp_path, broken=False), tmp_path / "out"
+    assert "Batch: 22 built" in run(runner, str(chain), "--out", str(out)).output
+    narrowed = run(runner, str(chain), "--out", str(out), "--lang", "fr", "--force")
+    assert "Batch: 2 built, 0 unchanged, 0 failed" in narrowed.output
+    rows = manifest(out)
+    assert len(rows) == 22 and all((out / r["path"]).is_file() for r in rows)
+    assert "Batch: 0 built, 22 unchanged, 0 failed" in run(runner, str(chain), "--out",
+                                                          str(out)).output
+    (out / "harbour-physio/ims-vs-acupuncture/vi/clinic-letter.pdf").unlink()
+    run(runner, str(chain), "--out", str(out), "--lang", "fr")
+    assert len(manifest(out)) == 21  # a file no longer there is no longer listed
+
+
+def test_a_language_or_handout_no_clinic_offers_is_an_error(runner, tmp_path) -> None:
+    """`--lang EN` (a typo) built nothing and reported success."""
+    out = tmp_path / "out"
+    for option, value, said in (("--lang", "EN", "--lang EN: no clinic of this batch offers it"),
+                                ("--lang", "klingon", "offered: en, es, fr, pa, vi, zh-Hans"),
+                                ("--handout", "nope", "--handout nope: no clinic of this batch")):
+        result = run(runner, str(EXAMPLES), "--out", str(out), option, value)
+        assert result.exit_code == 1 and said in result.output, result.output
+        assert not (out / "manifest.json").exists()
