@@ -54,6 +54,7 @@ def run_batch(paths: list[str], out_dir: str, date: str, jobs: int | None = None
     with StopRequest() as stop:  # from here on, Ctrl-C and SIGTERM are handled at safe points
         check_out_dir(out)
         plan = plan_batch(paths, date, handouts, langs, papers, editions, archive)
+        _refuse_out_in_a_clinic(out, plan)
         return _run(plan, out, jobs, force, progress, stop)
 
 
@@ -67,6 +68,17 @@ def check_out_dir(out: Path) -> None:
             pass
     except OSError as err:
         raise OutputError(f"--out {out}: cannot write there ({err.strerror})") from None
+
+
+def _refuse_out_in_a_clinic(out: Path, plan: Plan) -> None:
+    """The PDFs would count among the clinic's own files (its input hash covers the folder):
+    every run would find the clinic changed and rebuild it."""
+    where = out.resolve()
+    for clinic in plan.clinics.values():
+        if where.is_relative_to(clinic.folder.resolve()):
+            raise OutputError(f"--out {out}: is inside the clinic folder {clinic.folder}; its "
+                              "PDFs would count as the clinic's files and every run would "
+                              "rebuild them: choose a folder outside it")
 
 
 def _run(plan: Plan, out: Path, jobs: int | None, force: bool, progress: Progress,

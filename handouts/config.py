@@ -11,7 +11,7 @@ from typing import Any
 from .checks import ID_RE, LANG_RE, Checker
 from .errors import ConfigError, problem
 from .localtext import read_localized
-from .models import Brand, Clinic, Credential, Logo, Practitioner, Smtp
+from .models import CLINIC_VERSION, Brand, Clinic, Credential, Logo, Practitioner, Smtp
 from .reading import Unreadable, parse_toml, read_regular
 
 CONFIG_NAME = "clinic.toml"
@@ -133,6 +133,10 @@ def _practitioners(data: dict[str, Any], check: Checker) -> tuple[Practitioner, 
             continue
         check.unknown_keys(table, _PRACTITIONER_KEYS, f"{at}.")
         pid = check.ident(table, "id", f"{at}.id", required=True)
+        if pid == CLINIC_VERSION:
+            check.add(f"{at}.id", f"{pid!r} names the clinic version's files "
+                                  f"(…-{pid}-letter.pdf): choose another id, such as their name")
+            pid = None
         if pid is not None and pid in seen:
             check.add(f"{at}.id", f"duplicate id {pid!r} (also practitioners[{seen[pid]}])")
         elif pid is not None:

@@ -10,7 +10,7 @@ from . import __version__
 from .config import PAPERS, load_clinic
 from .editions import EDITIONS
 from .errors import SelectionError, problem
-from .models import Clinic, Practitioner
+from .models import CLINIC_VERSION, Clinic, Practitioner
 
 DEFAULT_HANDOUT = "ims-vs-acupuncture"
 
@@ -39,7 +39,7 @@ class HandoutJob:
 def file_name(clinic: Clinic, job: HandoutJob) -> str:
     """Return the default file name, built from ids only (never the patient's name)."""
     job = job.resolved(clinic)
-    who = job.practitioner or "clinic"
+    who = job.practitioner or CLINIC_VERSION
     return f"{clinic.id}-{job.handout}-{who}-{job.lang}-{job.paper}{edition_suffix(job.edition)}.pdf"
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+CLINIC_VERSION = "clinic"  # stands for the practitioner in the clinic version's file names
+
 @dataclass(frozen=True)
 class Credential:
     name: str

@@ -12,7 +12,7 @@ from .errors import SelectionError
 from .inspection import check_clinic
 from .jobs import HandoutJob, edition_suffix
 from .manifest import clinic_digest, input_hash, tool_digest
-from .models import Clinic
+from .models import CLINIC_VERSION, Clinic
 from .paths import batch_path, collision_key
 from .team import names_needling
 from .templating import available
@@ -83,7 +83,11 @@ def plan_batch(paths: list[str], date: str, handouts: tuple[str, ...] = (),
         jobs.extend(_clinic_jobs(clinic, date, tool, handouts, langs, papers,
                                  editions or ("standard",), archive))
     _refuse_unoffered(clinics, handouts, langs)
-    _refuse_collisions(jobs)
+    colliding = _collisions(jobs)  # those clinics are reported and skipped, like a bad config
+    for folder, lines in colliding.items():
+        failed.append((folder, lines))
+        clinics.pop(folder, None)
+    jobs = [planned for planned in jobs if planned.job.clinic_dir not in colliding]
     return Plan(jobs, failed, clinics)
 
 
@@ -118,23 +122,27 @@ def _clinic_jobs(clinic: Clinic, date: str, tool: str, handouts: tuple[str, ...]
                 job = HandoutJob(str(clinic.folder), handout, who, lang, paper, date,
                                  edition=edition, archive=archive)
                 key = f"{handout}\0{who}\0{lang}\0{paper}\0{date}\0{edition}\0{archive}"
-                path = batch_path(clinic.id, handout, lang, who or "clinic",
+                path = batch_path(clinic.id, handout, lang, who or CLINIC_VERSION,
                                   paper + edition_suffix(edition))
                 out.append(PlannedJob(job, clinic.id, path, input_hash(tool, digest, key)))
     return out
 
 
-def _refuse_collisions(jobs: list[PlannedJob]) -> None:
+def _collisions(jobs: list[PlannedJob]) -> dict[str, list[str]]:
+    """Clinic folder → why its jobs cannot run: another job would write the same file (two
+    clinics with one id, or paths that differ only in letter case)."""
     seen: dict[str, PlannedJob] = {}
-    problems = []
+    problems: dict[str, list[str]] = {}
     for planned in jobs:
-        key = collision_key(planned.path)
-        other = seen.setdefault(key, planned)
-        if other is not planned:
-            problems.append(f"{planned.path}: two jobs would write this file: "
-                            f"{_describe(other)} and {_describe(planned)}")
-    if problems:
-        raise SelectionError(*problems)
+        other = seen.setdefault(collision_key(planned.path), planned)
+        if other is planned:
+            continue
+        line = (f"{planned.path}: two jobs would write this file: {_describe(other)} and "
+                f"{_describe(planned)}; give each clinic its own id = \"…\" in clinic.toml")
+        for folder in dict.fromkeys((other.job.clinic_dir, planned.job.clinic_dir)):
+            if line not in problems.setdefault(folder, []) and len(problems[folder]) < 3:
+                problems[folder].append(line)
+    return problems
 
 
 def _describe(planned: PlannedJob) -> str:

@@ -89,7 +89,9 @@ def test_narrowing_options(runner, tmp_path) -> None:
         "clinic-a4.pdf", "clinic-letter.pdf", "sam-taylor-a4.pdf", "sam-taylor-letter.pdf"]
 
 
-def test_path_collisions_are_refused_before_rendering(runner, tmp_path) -> None:
+def test_clinics_whose_paths_collide_are_skipped_and_the_rest_built(runner, tmp_path) -> None:
+    """Two clinics with one id: both are reported (once each, naming both folders) and skipped
+    before anything renders; every other clinic is built."""
     chain = make_chain(tmp_path, broken=False)
     twin = chain / "zz-twin"
     shutil.copytree(chain / "cedar-lane-wellness", twin)
@@ -100,7 +102,10 @@ def test_path_collisions_are_refused_before_rendering(runner, tmp_path) -> None:
     assert result.exit_code == 1
     assert "cedar-lane-wellness/ims-vs-acupuncture/en/clinic-letter.pdf: two jobs would write this file" in result.output
     assert "cedar-lane-wellness (clinic version, en, letter) and" in result.output
-    assert not out.exists() or not list(out.rglob("*.pdf"))
+    assert "zz-twin (clinic version, en, letter)" in result.output
+    assert not (out / "cedar-lane-wellness").exists()
+    built = {r["clinic"] for r in manifest(out) if r["status"] == "built"}
+    assert built == {"harbour-physio", "maple-needle-clinic"}
 
 
 def test_killed_worker_fails_only_its_job(runner, tmp_path, monkeypatch) -> None:
@@ -277,3 +282,22 @@ def test_a_language_or_handout_no_clinic_offers_is_an_error(runner, tmp_path) ->
         result = run(runner, str(EXAMPLES), "--out", str(out), option, value)
         assert result.exit_code == 1 and said in result.output, result.output
         assert not (out / "manifest.json").exists()
+
+
+def test_an_output_folder_inside_a_clinic_folder_is_refused(runner, tmp_path) -> None:
+    """Its PDFs counted as the clinic's files: every run rebuilt everything."""
+    chain = make_chain(tmp_path, broken=False)
+    result = run(runner, str(chain / "harbour-physio"), "--out", str(chain / "harbour-physio" / "out"))
+    assert result.exit_code == 1
+    assert "is inside the clinic folder" in result.output and "choose a folder outside" in result.output
+
+
+def test_a_practitioner_may_not_be_called_clinic(runner, tmp_path) -> None:
+    """`id = "clinic"` wrote the same file as the clinic version."""
+    chain = make_chain(tmp_path, broken=False)
+    toml = chain / "harbour-physio" / "clinic.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('id = "sam-taylor"', 'id = "clinic"'),
+                    encoding="utf-8")
+    result = runner.invoke(main, ["check", str(chain / "harbour-physio")])
+    assert result.exit_code == 1
+    assert "practitioners[0].id: 'clinic' names the clinic version's files" in result.output
