@@ -85,6 +85,21 @@ def _patient(_ctx: Any, _param: Any, value: str | None) -> str | None:
         raise click.BadParameter(str(err).removeprefix("--for: ")) from None
 
 
+PASSWORD_ENV = "HANDOUTS_PDF_PASSWORD"
+
+
+def _password(_ctx: Any, _param: Any, value: str | None) -> str | None:
+    """Refuse an empty or all-space password, also one set as an empty environment variable
+    (which Click takes for unset: the PDF went out unencrypted without a word)."""
+    if value is None and os.environ.get(PASSWORD_ENV) == "":
+        raise click.BadParameter(f"{PASSWORD_ENV} is set but empty: give the password, or unset "
+                                 "it for an unencrypted PDF")
+    if value is not None and not value.strip():
+        raise click.BadParameter("the password must not be empty or only spaces (leave out "
+                                 "--password for an unencrypted PDF)")
+    return value
+
+
 def selection_options(func: Callable) -> Callable:
     """Options that pick one handout: clinic, practitioner, handout, language, paper, date."""
     options = [
@@ -155,8 +170,8 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("-o", "--output", metavar="FILE|DIR|-",
               help="Where to write: a .pdf file, a folder, or - for stdout "
                    "(default: ./<clinic>-<handout>-<practitioner|clinic>-<lang>-<paper>.pdf).")
-@click.option("--password", envvar="HANDOUTS_PDF_PASSWORD", metavar="TEXT",
-              help="Encrypt the PDF with AES-256 (or set HANDOUTS_PDF_PASSWORD).")
+@click.option("--password", envvar=PASSWORD_ENV, metavar="TEXT", callback=_password,
+              help=f"Encrypt the PDF with AES-256 (or set {PASSWORD_ENV}).")
 @click.option("--archive", is_flag=True,
               help="PDF/A-2b for the archive (also PDF/UA-1; cannot be encrypted).")
 @reports_errors
@@ -179,7 +194,8 @@ def generate(output: str | None, password: str | None, archive: bool, **selectio
     for line in written.warnings:
         click.echo(f"Warning: {line}", err=True)
     if written.path is not None:
-        click.echo(f"Wrote {written.path} ({written.size // 1024} KB)", err=True)
+        locked = ", AES-256 encrypted" if password is not None else ""
+        click.echo(f"Wrote {written.path} ({written.size // 1024} KB{locked})", err=True)
     if written.pages > 2 and selection.get("edition") == "standard":
         why = ("it names every practitioner; --practitioner ID gives a two-page version"
                if not selection.get("practitioner") else "shorten the practitioner's credentials")
@@ -278,10 +294,11 @@ def print_(printer: str | None, copies: int, duplex: bool, **selection: Any) -> 
 @click.option("--send", is_flag=True, help="Send it now over the clinic's [smtp] server "
                                            "(user and password from HANDOUTS_SMTP_USER / "
                                            "HANDOUTS_SMTP_PASSWORD).")
-@click.option("-o", "--output", metavar="FILE|DIR",
-              help="Where to write the .eml draft (default: ./<handout>-<practitioner>.eml).")
-@click.option("--password", envvar="HANDOUTS_PDF_PASSWORD", metavar="TEXT",
-              help="Encrypt the attached PDF with AES-256 (or set HANDOUTS_PDF_PASSWORD).")
+@click.option("-o", "--output", metavar="FILE|DIR|-",
+              help="Where to write the .eml draft: a .eml file, a folder, or - for stdout "
+                   "(default: ./<handout>-<practitioner>.eml).")
+@click.option("--password", envvar=PASSWORD_ENV, metavar="TEXT", callback=_password,
+              help=f"Encrypt the attached PDF with AES-256 (or set {PASSWORD_ENV}).")
 @reports_errors
 def email(to: str, send: bool, output: str | None, password: str | None, **selection: Any) -> None:
     """E-mail a handout: write a ready-to-send .eml draft, or send it with --send.
@@ -296,7 +313,10 @@ def email(to: str, send: bool, output: str | None, password: str | None, **selec
     from .service import email_handout
 
     path = email_handout(HandoutJob(**selection), to, send, output, password)
-    click.echo("Sent." if path is None else f"Wrote {path} (open it in your mail program to send)")
+    if send:
+        click.echo("Sent.")
+    elif path is not None:  # None: the draft went to standard output
+        click.echo(f"Wrote {path} (open it in your mail program to send)", err=True)
 
 
 @main.command()

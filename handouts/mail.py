@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+import re
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -54,7 +55,10 @@ def build_message(clinic: Clinic, job: HandoutJob, pdf: bytes, to: str, draft: b
     if sender:  # without one, the mail program fills in the user's own address
         msg["From"] = sender
     msg["To"] = to
-    msg["Date"] = format_datetime(dt.datetime.fromisoformat(f"{job.date}T09:00:00+00:00"))
+    # a draft is dated by the handout (the same inputs, the same bytes; the mail program dates
+    # it when it is sent); a message sent now says now
+    msg["Date"] = format_datetime(dt.datetime.fromisoformat(f"{job.date}T09:00:00+00:00")
+                                  if draft else dt.datetime.now(dt.timezone.utc))
     msg["Message-ID"] = make_msgid(domain=sender.split("@")[-1] if sender else None)
     if draft:
         msg["X-Unsent"] = "1"  # Outlook opens the .eml as a draft ready to send
@@ -67,15 +71,26 @@ def build_message(clinic: Clinic, job: HandoutJob, pdf: bytes, to: str, draft: b
     return msg
 
 
-def check_address(to: str) -> None:
-    """Refuse anything but exactly one plain address (a list would send a patient's handout to
-    several people)."""
-    if any(ch in to for ch in ",;") or to.count("@") > 1:
+def check_address(to: str) -> str:
+    """Return the one plain address to send to, its domain in ASCII (an international domain
+    as punycode); refuse a list (a patient's handout to several people) and anything else.
+    The messages never repeat what was typed ("Alex Doe <alex@…>" holds a name)."""
+    if any(ch in to for ch in ",;") or re.search(r"@[^@]+@", to):  # two addresses
         raise SelectionError("--to: give exactly one e-mail address (the patient's), "
                              "not a list")
-    if ("@" not in to or to.startswith("@") or to.endswith("@")
+    local, _, domain = to.rpartition("@")
+    if (not local or "@" in local or "." not in domain.strip(".") or ".." in domain
             or any(ch.isspace() or not ch.isprintable() or ch in '<>()[]"\\' for ch in to)):
-        raise SelectionError(f"--to: {to!r} is not an e-mail address")
+        raise SelectionError("--to: not an e-mail address: give one plain address, such as "
+                             "name@example.com, without a name or brackets")
+    if not local.isascii():
+        raise SelectionError("--to: the part before the @ has letters beyond ASCII, which many "
+                             "mail servers cannot deliver: check the address with the patient")
+    try:
+        domain = domain.encode("idna").decode("ascii")  # exämple.com → xn--exmple-cua.com
+    except UnicodeError:
+        raise SelectionError("--to: the part after the @ is not a domain name") from None
+    return f"{local}@{domain}"
 
 
 def send(clinic: Clinic, msg: EmailMessage) -> None:

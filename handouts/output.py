@@ -10,8 +10,9 @@ from pathlib import Path
 from .errors import OutputError
 
 
-def resolve_output(target: str | None, default_name: str) -> Path | None:
-    """Return where to write: a file, a file inside a folder, or None for stdout (`-`)."""
+def resolve_output(target: str | None, default_name: str, suffix: str = ".pdf") -> Path | None:
+    """Return where to write: a file, a file inside a folder (an existing one, or a name ending
+    in /), or None for stdout (`-`). A file must end in `suffix` (.pdf, or .eml for a draft)."""
     if target == "-":
         return None
     if target is None:
@@ -19,8 +20,8 @@ def resolve_output(target: str | None, default_name: str) -> Path | None:
     path = Path(target)
     if path.is_dir() or target.endswith(("/", os.sep)):
         return path / default_name
-    if path.suffix.lower() != ".pdf":
-        raise OutputError(f"{target}: output must be a .pdf file, a folder, or - for stdout")
+    if path.suffix.lower() != suffix:
+        raise OutputError(f"{target}: output must be a {suffix} file, a folder, or - for stdout")
     return path
 
 

@@ -88,16 +88,17 @@ def email_handout(job: HandoutJob, to: str, send: bool, output: str | None,
                   password: str | None) -> Path | None:
     """Make the e-mail PDF; send it over SMTP, or write an .eml draft and return its path."""
     from . import mail
-    from .output import write_atomic
+    from .output import resolve_output, write_pdf
 
+    if send and output is not None:
+        raise SelectionError("-o and --send: a sent e-mail is not written anywhere; leave out "
+                             "one of them")
     clinic, resolved, msg = email_message(job, to, draft=not send, password=password)
     if send:
         mail.send(clinic, msg)
         return None
-    path = Path(output) if output else mail.default_eml_path(clinic, resolved)
-    if path.is_dir():
-        path = path / mail.default_eml_path(clinic, resolved)
-    write_atomic(path, mail.eml_bytes(msg))
+    path = resolve_output(output, str(mail.default_eml_path(clinic, resolved)), ".eml")
+    write_pdf(path, mail.eml_bytes(msg))  # a file written atomically, or stdout for -
     return path
 
 
@@ -107,7 +108,7 @@ def email_message(job: HandoutJob, to: str, draft: bool, password: str | None = 
     from . import mail
     from .postprocess import encrypt
 
-    mail.check_address(to)
+    to = mail.check_address(to)
     clinic = load_clinic(job.clinic_dir)
     check_language(clinic, job.lang)  # --lang: only the languages the clinic offers
     resolved = job.resolved(clinic)

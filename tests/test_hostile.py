@@ -252,7 +252,8 @@ CASES = [
     Case("letterhead-link-outside", 3, with_letterhead(
         link_to(EXAMPLES / "cedar-lane-wellness" / "letterhead.pdf")), 1, "outside the clinic folder"),
     # 4. silent wrong output
-    Case("empty-password", 4, plain("--password", ""), 1, "the password must not be empty"),
+    Case("empty-password", 4, plain("--password", ""), USAGE, "the password must not be empty"),
+    Case("blank-password", 4, plain("--password", "   "), USAGE, "must not be empty or only spaces"),
     Case("unknown-box", 4, with_template("# x\n\n::: danger\nhello\n:::\n"), 1,
          "unknown box '::: danger'"),
     Case("for-bidi-override", 4, plain("--for", "Alex\u202eeoD"), USAGE, "U+202E"),

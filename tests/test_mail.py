@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import email.utils
 import io
 import socket
 from pathlib import Path
@@ -67,11 +68,42 @@ def test_email_pdf_is_small(runner, tmp_path, folder) -> None:
     assert len(attachment(parse(out.read_bytes()))[1]) <= 150 * 1024
 
 
-def test_bad_address(runner, tmp_path) -> None:
-    result = runner.invoke(main, ["email", "--clinic", str(EXAMPLES / "harbour-physio"), "--to", "nobody",
+@pytest.mark.parametrize("to", ["nobody", "x@y", "Alex Doe <alex@example.com>", "user@@x.com",
+                                "a@.com", "a@example..com"])
+def test_bad_address(runner, tmp_path, to) -> None:
+    """Refused without repeating what was typed (a "Name <address>" holds the patient's name)."""
+    result = runner.invoke(main, ["email", "--clinic", str(EXAMPLES / "harbour-physio"), "--to", to,
                                   "-o", str(tmp_path / "x.eml")])
-    assert result.exit_code == 1 and result.output == "Error: --to: 'nobody' is not an e-mail address\n"
+    assert result.exit_code == 1
+    assert result.output == ("Error: --to: not an e-mail address: give one plain address, such "
+                             "as name@example.com, without a name or brackets\n")
     assert not (tmp_path / "x.eml").exists()
+
+
+def test_an_international_domain_is_written_as_punycode(runner, tmp_path) -> None:
+    """zoë@exämple.com was written as encoded words no server could deliver to."""
+    run = lambda to: runner.invoke(main, ["email", "--clinic", str(EXAMPLES / "harbour-physio"),  # noqa: E731
+                                          "--to", to, "--date", DATE, "-o", str(tmp_path / "x.eml")])
+    result = run("pat@exämple.com")
+    assert result.exit_code == 0, result.output
+    assert parse((tmp_path / "x.eml").read_bytes())["To"] == "pat@xn--exmple-cua.com"
+    refused = run("zoë@example.com")
+    assert refused.exit_code == 1 and "the part before the @ has letters beyond ASCII" in refused.output
+
+
+def test_draft_goes_where_generate_would_put_a_pdf(runner, tmp_path) -> None:
+    """-o - is standard output, a name ending in / a new folder, and a file must be .eml (a
+    draft was written into a file named '-', a file named like the folder, or a .pdf)."""
+    base = ["email", "--clinic", str(EXAMPLES / "harbour-physio"), "--to", "a@example.com",
+            "--date", DATE]
+    out = runner.invoke(main, [*base, "-o", "-"])
+    assert out.exit_code == 0 and out.stdout.startswith("Subject: ")
+    folder = runner.invoke(main, [*base, "-o", str(tmp_path / "new") + "/"])
+    assert folder.exit_code == 0
+    assert (tmp_path / "new" / "ims-vs-acupuncture-harbour-physio.eml").is_file()
+    wrong = runner.invoke(main, [*base, "-o", str(tmp_path / "h.pdf")])
+    assert wrong.exit_code == 1 and "output must be a .eml file" in wrong.output
+    assert not (tmp_path / "h.pdf").exists()
 
 
 # ---- a real SMTP server on loopback -------------------------------------------------------------
@@ -164,6 +196,8 @@ def test_send_over_smtp(runner, make_clinic, smtp_server, monkeypatch) -> None:
     name, pdf = attachment(msg)
     assert name == "ims-vs-acupuncture-sam-taylor.pdf" and pdf.startswith(b"%PDF")
     assert "Sam Taylor" in msg.get_body(("plain",)).get_content()
+    sent = email.utils.parsedate_to_datetime(msg["Date"])  # when it was sent, not 09:00 of --date
+    assert abs((sent - dt.datetime.now(dt.timezone.utc)).total_seconds()) < 300
 
 
 def test_smtp_errors_are_one_line(runner, make_clinic, smtp_server, monkeypatch) -> None:

@@ -97,3 +97,15 @@ def test_password_encrypts_with_aes_256(runner, tmp_path, monkeypatch) -> None:
     assert encrypt["/V"] == 5 and encrypt["/R"] == 6  # AES-256; RC4 would be V 1/2
     assert reader.decrypt("open sesame")
     assert "IMS and acupuncture" in reader.pages[0].extract_text()
+
+
+def test_a_password_set_empty_in_the_environment_is_refused(runner, tmp_path, monkeypatch) -> None:
+    """Click takes an empty variable for unset: the PDF went out unencrypted without a word."""
+    out = tmp_path / "h.pdf"
+    monkeypatch.setenv("HANDOUTS_PDF_PASSWORD", "")
+    result = run(runner, EXAMPLES / "harbour-physio", out)
+    assert result.exit_code == 2 and "HANDOUTS_PDF_PASSWORD is set but empty" in result.output
+    assert not out.exists()
+    monkeypatch.setenv("HANDOUTS_PDF_PASSWORD", "open sesame")
+    said = run(runner, EXAMPLES / "harbour-physio", out).output
+    assert "AES-256 encrypted" in said  # the confirmation says the file is locked
