@@ -7,6 +7,7 @@ times per paragraph in a handout); the lines depend only on the width, so they a
 from __future__ import annotations
 
 import copy
+import re
 from collections import OrderedDict
 from functools import cache
 from typing import Any
@@ -108,6 +109,21 @@ def memoize_wraps(story: list) -> list:
 # Parsed paragraph markup, keyed by text, every style value and bullet: the handout's fixed text
 # is the same in every clinic's version, and ReportLab's markup parser is a third of its work.
 _PARSED: OrderedDict[tuple, tuple] = OrderedDict()
+# Letters of a script that must be shaped (shaping.needs_shaping): a paragraph holding one is
+# shaped even where the language's styles are not (ReportLab drew its letters unjoined)
+_SHAPED_SCRIPT = re.compile("[\u0900-\u0d7f]")
+_SHAPING_STYLES: dict[int, tuple[Any, Any]] = {}
+
+
+def _shaping(style: Any) -> Any:
+    """The same paragraph style with shaping on (made once per style, kept with it)."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    kept = _SHAPING_STYLES.get(id(style))
+    if kept is None or kept[0] is not style:
+        kept = _SHAPING_STYLES[id(style)] = (style, ParagraphStyle(f"{style.name}-shaped",
+                                                                   parent=style, shaping=1))
+    return kept[1]
 
 
 def paragraph(text: str, style: Any, bullet_text: str | None = None, cls: type | None = None,
@@ -116,6 +132,8 @@ def paragraph(text: str, style: Any, bullet_text: str | None = None, cls: type |
     from reportlab.platypus import Paragraph
 
     cls = cls or Paragraph
+    if not getattr(style, "shaping", 0) and _SHAPED_SCRIPT.search(text):
+        style = _shaping(style)  # a Punjabi name in an English handout, say: shaped all the same
     key = (cls, text, _style_key(style), bullet_text)
     parsed = _PARSED.get(key)
     if parsed is None:

@@ -83,6 +83,28 @@ def _used_ascii_only(add_objects: Any) -> Any:
     return add
 
 
+def _fallback_runs_keep_emphasis() -> None:
+    """A run the body font lacks is set in a fallback family with `<font face="Family">`
+    (FontChain.to_markup). ReportLab takes the face's own weight and slant, so inside `<b>` the
+    run came out regular: "**Nguy**ễ**n**", a Punjabi label's "IMS" light among bold words. The
+    face now keeps the bold and italic it is set in (a bold face named outright stays bold)."""
+    from reportlab.lib.fonts import ps2tt
+    from reportlab.platypus import paraparser
+
+    spans = paraparser._spanAttrMap
+
+    def start_font(self: Any, attr: dict) -> None:
+        style = self.getAttributes(attr, spans)
+        if "fontName" in style:
+            outer = self._stack[-1]
+            family, bold, italic = ps2tt(style["fontName"])
+            style["fontName"], style["bold"], style["italic"] = \
+                family, bold or outer.bold, italic or outer.italic
+        self._push("font", **style)
+
+    paraparser.ParaParser.start_font = start_font
+
+
 @cache
 def install() -> None:
     """Put the run-by-run shaper and the two text additions into ReportLab (once per process)."""
@@ -95,6 +117,7 @@ def install() -> None:
     from .shaping import shape_frag_word
 
     subsets.install()
+    _fallback_runs_keep_emphasis()
 
     paragraph.shapeFragWord = shape_frag_word
     canvas.shapeFragWord = shape_frag_word

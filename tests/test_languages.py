@@ -150,3 +150,20 @@ def test_english_dates_match_babel() -> None:
 
     for day in (dt.date(2026, 11, 25), dt.date(2026, 1, 1), dt.date(2027, 5, 9)):
         assert format_date(day, "en") == babel_format(day, format="long", locale="en")
+
+
+def test_a_name_in_another_script_keeps_its_weight_and_is_shaped() -> None:
+    """In an English handout, a patient's name the body font cannot draw all of: the letters set
+    in a fallback font stay bold ("Nguy" bold, "ễ" regular before), and Gurmukhi is shaped
+    (ReportLab drew it unjoined where the language's own styles do not shape)."""
+    from glyphcheck import check_pdf
+
+    data = build_handout(HandoutJob(str(EXAMPLES / "harbour-physio"), lang="en", date=DATE,
+                                    patient="ਗੁਰਪ੍ਰੀਤ ਕੌਰ Nguyễn Παπαδόπουλος"))
+    names = [name for name, _ in pdf_fonts(data)]
+    assert any("NotoSans-Bold" in n for n in names), names  # ễ and the Greek, bold
+    assert any("NotoSansGurmukhi-Bold" in n for n in names), names
+    assert not any(n.endswith("+NotoSans") or n.endswith("+NotoSansGurmukhi") for n in names), names
+    report = check_pdf(data)
+    assert report.problems == [] and report.spans > 0  # shaped runs carry their /ActualText
+    assert "ਗੁਰਪ੍ਰੀਤ ਕੌਰ Nguyễn Παπαδόπουλος" in pdf_text(data)
