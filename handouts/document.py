@@ -77,9 +77,7 @@ def compose_traced(clinic: Clinic, job: HandoutJob, creator: str) -> Composed:
     palette = make_palette(clinic.brand.primary, clinic.brand.accent)
     date = dt.date.fromisoformat(job.date)
     large = job.edition == "large-print"
-    page = PageInfo(clinic, palette, chain, labels, job.paper,
-                    logo_reader(clinic.logo) if clinic.logo else None, clinic.letterhead is not None,
-                    LARGE if large else STANDARD)
+    page = _page_info(clinic, job, palette, chain, labels)
     meta = PdfMeta(title=str(text.meta.get("title", "")), author=clinic.name,
                    subject=str(text.meta.get("subject", "")),
                    keywords=", ".join(text.meta.get("keywords", [])), lang=job.lang,
@@ -106,6 +104,23 @@ def compose_traced(clinic: Clinic, job: HandoutJob, creator: str) -> Composed:
     if clinic.letterhead is not None:
         pdf = apply_letterhead(pdf, clinic.letterhead, clinic.source)
     return Composed(pdf, trace, texts[shown], shown)
+
+
+def _page_info(clinic: Clinic, job: HandoutJob, palette: Palette, chain: FontChain,
+               labels: dict) -> PageInfo:
+    """What the page furniture of a resolved job needs."""
+    return PageInfo(clinic, palette, chain, labels, job.paper,
+                    logo_reader(clinic.logo) if clinic.logo else None,
+                    clinic.letterhead is not None,
+                    LARGE if job.edition == "large-print" else STANDARD)
+
+
+def fit_furniture(clinic: Clinic, job: HandoutJob) -> None:
+    """Fit a resolved job's header band and footer alone, without laying out the text (a
+    RenderError names what does not fit): cheap enough to try every paper and edition."""
+    text = render_text(clinic, job)
+    _page_info(clinic, job, make_palette(clinic.brand.primary, clinic.brand.accent),
+               font_chain(job.lang), _labels(text.meta, text.source)).fitted
 
 
 def _search(attempts: list, lay_out: Any, briefer: Any, limit: int,

@@ -46,7 +46,8 @@ def _plural(n: int, word: str) -> str:
 def check_clinic(folder: str | Path, render: bool = False) -> Report:
     """Validate a clinic folder as every render of it would, without writing a PDF.
 
-    With `render`, also lay out each practitioner version in memory to see that it fits.
+    With `render`, also fit the header and footer on both papers in both editions, and lay out
+    each practitioner version in memory to see that it fits.
     """
     report = Report(str(folder))
     try:
@@ -67,6 +68,7 @@ def check_clinic(folder: str | Path, render: bool = False) -> Report:
     if not report.errors:
         report.clinic = clinic
         if render:
+            _check_furniture(clinic, handouts, report)
             _check_fit(clinic, handouts, report)
     report.checked = (f"{_plural(len(clinic.practitioners), 'practitioner')} × "
                       f"{_plural(len(clinic.languages), 'language')} × "
@@ -218,6 +220,40 @@ def _check_contrast(clinic: Clinic, report: Report) -> None:
             report.notes.append(problem(
                 clinic.source, key, f"{colour} has {contrast(colour, '#FFFFFF'):.1f}:1 contrast "
                 "on white; text drawn in it is darkened to 4.5:1, decoration keeps it"))
+
+
+def _check_furniture(clinic: Clinic, handouts: dict[str, list[str]], report: Report) -> None:
+    """The header band and footer on the other paper size and in large print (the clinic's own
+    paper in the standard edition is checked with everything else: an error there is found by
+    the first render). Those a clinic may never print are warnings: the batch jobs that ask for
+    them would fail."""
+    import datetime as dt
+
+    from .document import fit_furniture
+    from .editions import EDITIONS
+    from .jobs import HandoutJob
+
+    today = dt.date.today().isoformat()
+    handout = next(iter(handouts), None)
+    langs = [x for x in clinic.languages if handout and x in handouts[handout]]
+    for paper in PAPERS:
+        for edition in EDITIONS:
+            if paper == clinic.paper and edition == "standard":
+                continue
+            if clinic.letterhead is not None and paper != clinic.paper:
+                continue  # a letterhead is one size: the note about the other is given
+            for lang in langs:
+                job = HandoutJob(str(clinic.folder), handout, None, lang, paper, today,
+                                 edition=edition)
+                try:
+                    fit_furniture(clinic, job.resolved(clinic))
+                except HandoutError as err:
+                    where = f"{edition}, {paper}, {lang}"
+                    for line in err.lines():
+                        said = f"{line} ({where})"
+                        if not any(w.startswith(line) for w in report.warnings):
+                            report.warnings.append(said)
+                    break  # one language says it for this paper and edition
 
 
 def _check_fit(clinic: Clinic, handouts: dict[str, list[str]], report: Report) -> None:

@@ -52,9 +52,18 @@ def _bar() -> tuple[Progress, Callable[[], None]]:
 
 
 def print_summary(summary: Summary) -> None:
-    """Print each failure's one-line error, then the totals."""
+    """Print each failure's one-line error, then the totals. The same error for several
+    handouts of one clinic (a footer too long at 14 pt fails every large-print job) is printed
+    once, with how many handouts it failed."""
+    groups: dict[tuple[str, str], list[str]] = {}
     for what, error in summary.failed:
-        click.echo(f"Error: {what}: {error}", err=True)
+        groups.setdefault((what.split("/", 1)[0], error), []).append(what)
+    for (clinic, error), failed in groups.items():
+        if len(failed) == 1:
+            click.echo(f"Error: {failed[0]}: {error}", err=True)
+        else:
+            click.echo(f"Error: {clinic}: {len(failed)} handouts ({failed[0]} and "
+                       f"{len(failed) - 1} more): {error}", err=True)
     state = " (interrupted)" if summary.interrupted else ""
     click.echo(f"Batch{state}: {summary.built} built, {summary.unchanged} unchanged, "
                f"{summary.failed_count} failed", err=True)

@@ -178,3 +178,28 @@ def test_check_warns_of_dr_before_a_non_physicians_name(runner, make_clinic) -> 
     assert warned("Dr. Li Wei", "tcm-practitioner", "Doctor of TCM", "d")  # not a medical doctor
     assert not warned("Drew Taylor", *physio, "e")
     assert not warned("Dr. Sam Taylor", "physician", "Physician", "f")
+
+
+def test_check_fits_the_furniture_of_every_paper_and_edition(runner, make_clinic) -> None:
+    """A website that fits the standard footer but not the large-print one: `check` said OK and a
+    batch with --edition large-print failed every job."""
+    folder = make_clinic(replace={'website = "https://test-clinic.example"':
+                                  f'website = "https://{"w" * 40}.example"'})
+    result = runner.invoke(main, ["check", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "website:" in result.output and "too long for the footer at 14 pt" in result.output
+    assert "(large-print, letter, en)" in result.output
+    assert runner.invoke(main, ["check", "--strict", str(folder)]).exit_code == 1
+
+
+def test_the_same_error_for_many_handouts_of_a_clinic_is_said_once(runner, make_clinic,
+                                                                   tmp_path) -> None:
+    folder = make_clinic(replace={'website = "https://test-clinic.example"':
+                                  f'website = "https://{"w" * 40}.example"',
+                                  'paper = "letter"': 'paper = "letter"\nlanguages = ["en", "fr"]'})
+    result = runner.invoke(main, ["batch", str(folder), "--out", str(tmp_path / "out"), "--date",
+                                  DATE, "--edition", "large-print", "--jobs", "1", "--quiet"])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1, errors  # four handouts, one line
+    assert "test-clinic: 4 handouts (" in errors[0] and "and 3 more)" in errors[0]
