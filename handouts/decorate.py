@@ -165,11 +165,13 @@ def band_room(page: Any) -> tuple[float, float]:
 
 
 def header_address_lines(page: Any) -> int:
-    """How many address lines the band shows: all on one line if they fit, else one."""
+    """How many address lines the band shows: all on one line if they fit, else one (the rest
+    go to the footer). The address keeps to the edition's floor (14 pt in large print); only a
+    long booking link may go below it."""
     room = band_room(page)[1]
     joined = ", ".join(page.clinic.address)
     sizes = page.sizes
-    fits = furniture.fit_size(page.chain, joined, sizes.line, room, False, sizes.band_floor)
+    fits = furniture.fit_size(page.chain, joined, sizes.line, room, False, sizes.floor)
     return len(page.clinic.address) if fits else 1
 
 
@@ -180,8 +182,11 @@ def band_lines(page: Any, room: float) -> list[tuple[str, furniture.Line]]:
     lines = [("name", line) for line in furniture.name_lines(chain, clinic.name, room,
                                                              clinic.source, sizes)]
     shown = ", ".join(clinic.address[:header_address_lines(page)])
+    # the edition's floor, unless even the first line alone is longer (then the band's)
+    least = sizes.floor if furniture.fit_size(chain, shown, size, room, False, sizes.floor) \
+        else floor
     lines.append(("address", furniture.fitted_line(chain, shown, size, room, False,
-                                                   clinic.source, "address[0]", floor)))
+                                                   clinic.source, "address[0]", least)))
     if clinic.booking_url:
         label, url = f"{labels['book_online']}:", clinic.booking_url.removeprefix("https://")
         if furniture.fit_size(chain, f"{label} {url}", size, room, True, floor):

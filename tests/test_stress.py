@@ -137,6 +137,18 @@ def test_large_print_furniture_with_a_long_name_and_address(tmp_path: Path, lang
     assert squash("V5H 2A9 Canada") in squash(pdf_text(pdf))  # the last line, in the footer
 
 
+def test_large_print_keeps_an_address_at_14_pt(tmp_path: Path) -> None:
+    """Two address lines that fit the band together only at 12 pt: the first stays in the band
+    at 14 pt and the second goes to the footer (they were set on one line at 12.4 pt)."""
+    address = '["1234, boulevard Saint-Laurent Ouest, bureau 5678", "Montréal (Québec) H2X 0A0"]'
+    folder = make(tmp_path, clinic_toml(address=address).replace(
+        'booking_url = "https://stress.example/book"\n', ""))
+    pdf, _ = render(folder, lang="en", edition="large-print")
+    report = check_pdf(pdf)
+    assert report.problems == [] and report.min_size >= 14.0, report.min_size
+    assert squash("Montréal (Québec) H2X 0A0") in squash(pdf_text(pdf))
+
+
 @pytest.mark.parametrize("edition", ["standard", "large-print"])
 @pytest.mark.parametrize("lang", ["en", "fr", "zh-Hant"])
 def test_a_long_booking_link_is_broken_into_lines(tmp_path: Path, lang: str,
