@@ -68,8 +68,9 @@ def check_clinic(folder: str | Path, render: bool = False) -> Report:
     if not report.errors:
         report.clinic = clinic
         if render:
-            _check_furniture(clinic, handouts, report)
             _check_fit(clinic, handouts, report)
+            _check_furniture(clinic, handouts, report)
+            _check_logo_shows(clinic, report)
     report.checked = (f"{_plural(len(clinic.practitioners), 'practitioner')} × "
                       f"{_plural(len(clinic.languages), 'language')} × "
                       f"{_plural(len(handouts), 'handout')}")
@@ -216,10 +217,22 @@ def _check_contrast(clinic: Clinic, report: Report) -> None:
     from .styles import AA_BODY, contrast
 
     for key, colour in (("brand.primary", clinic.brand.primary), ("brand.accent", clinic.brand.accent)):
-        if colour and contrast(colour, "#FFFFFF") < AA_BODY:
+        ratio = contrast(colour, "#FFFFFF") if colour else AA_BODY
+        if ratio < AA_BODY:  # rounded down: 4.48 is "4.4:1", never "4.5:1 … darkened to 4.5:1"
             report.notes.append(problem(
-                clinic.source, key, f"{colour} has {contrast(colour, '#FFFFFF'):.1f}:1 contrast "
-                "on white; text drawn in it is darkened to 4.5:1, decoration keeps it"))
+                clinic.source, key, f"{colour} has {int(ratio * 10) / 10:.1f}:1 contrast on "
+                "white; text drawn in it is darkened to 4.5:1, decoration keeps it"))
+
+
+def _check_logo_shows(clinic: Clinic, report: Report) -> None:
+    """A white logo on a transparent background prints as an empty white tile."""
+    from .logo import faint_on_white
+
+    if clinic.logo is not None and faint_on_white(clinic.logo):
+        report.warnings.append(problem(
+            clinic.source, "logo", f"{clinic.logo.path.name!r} is white or nearly so: the header "
+            "shows it on a white tile, where it cannot be seen; use the logo made for light "
+            "backgrounds"))
 
 
 def _check_furniture(clinic: Clinic, handouts: dict[str, list[str]], report: Report) -> None:
@@ -249,10 +262,10 @@ def _check_furniture(clinic: Clinic, handouts: dict[str, list[str]], report: Rep
                     fit_furniture(clinic, job.resolved(clinic))
                 except HandoutError as err:
                     where = f"{edition}, {paper}, {lang}"
-                    for line in err.lines():
-                        said = f"{line} ({where})"
-                        if not any(w.startswith(line) for w in report.warnings):
-                            report.warnings.append(said)
+                    for line in err.lines():  # once, and not again after the same error
+                        if line not in report.errors and \
+                                not any(w.startswith(line) for w in report.warnings):
+                            report.warnings.append(f"{line} ({where})")
                     break  # one language says it for this paper and edition
 
 

@@ -79,3 +79,20 @@ def _eight_bit(img: Any) -> Any:
     if img.mode not in ("I;16", "I;16B", "I;16L", "I"):
         return img
     return img.convert("I").point(lambda v: v * (1 / 257)).convert("L")
+
+
+def faint_on_white(logo: Logo) -> bool:
+    """Whether the logo, on its white tile, is nearly invisible: a white logo on a transparent
+    background (made for a dark page) prints as an empty tile. Its darkest pixel, once
+    flattened onto white, is still near white."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(read_regular(logo.path, MAX_BYTES)),
+                    formats=("PNG", "JPEG")) as img:
+        rgba = _eight_bit(img).convert("RGBA")
+    flat = Image.new("RGB", rgba.size, (255, 255, 255))
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    return flat.convert("L").getextrema()[0] >= FAINT
+
+
+FAINT = 230  # a logo whose darkest pixel on white is this light or lighter cannot be seen

@@ -129,7 +129,7 @@ def init_clinic(folder: str | Path, answers: Answers, force: bool = False) -> Pa
     text = render_toml(answers, logo_name, schema_path().as_uri())
     target.write_text(text, encoding="utf-8")
     written.append(target)
-    report = check_clinic(folder)
+    report = check_clinic(folder, render=True)  # as `handouts check`: the logo must fit too
     if report.errors:
         for path in written:
             path.unlink(missing_ok=True)

@@ -203,3 +203,17 @@ def test_the_same_error_for_many_handouts_of_a_clinic_is_said_once(runner, make_
     errors = [line for line in result.output.splitlines() if line.startswith("Error: ")]
     assert len(errors) == 1, errors  # four handouts, one line
     assert "test-clinic: 4 handouts (" in errors[0] and "and 3 more)" in errors[0]
+
+
+def test_check_warns_of_a_white_logo(runner, make_clinic) -> None:
+    """A white logo on transparent (made for dark backgrounds) printed as an empty tile."""
+    from PIL import Image, ImageDraw
+
+    folder = make_clinic()
+    logo = Image.new("RGBA", (300, 120), (0, 0, 0, 0))
+    ImageDraw.Draw(logo).rectangle((20, 20, 280, 100), fill=(255, 255, 255, 255))
+    logo.save(folder / "logo.png")
+    result = runner.invoke(main, ["check", str(folder)])
+    assert result.exit_code == 0 and "logo: 'logo.png' is white or nearly so" in result.output
+    shutil.copy(EXAMPLES / "harbour-physio" / "logo.png", folder / "logo.png")
+    assert "white or nearly so" not in runner.invoke(main, ["check", str(folder)]).output

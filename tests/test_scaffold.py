@@ -94,3 +94,17 @@ def test_practitioner_id_keeps_every_latin_letter(name, ident) -> None:
     """Letters Unicode does not decompose (ł, ø, þ, đ, ß …) become their plain letters; no
     letter of a Latin name is dropped from its id."""
     assert practitioner_id(name) == ident
+
+
+def test_init_refuses_a_logo_the_header_cannot_show(runner, tmp_path) -> None:
+    """A 4000×150 logo passed init and then failed `check`: init checks as `check` does."""
+    from PIL import Image
+
+    logo = tmp_path / "wide.png"
+    Image.new("RGB", (4000, 150), (0, 90, 160)).save(logo)
+    folder = tmp_path / "wide-clinic"
+    result = runner.invoke(main, ["init", str(folder), "--yes", *FLAGS, "--practitioner",
+                                  "Sam Lee", "--logo", str(logo)])
+    assert result.exit_code == 1
+    assert "logo: the logo is 4000×150 pixels: too wide and flat" in result.output
+    assert "nothing was written" in result.output and not folder.exists()
