@@ -502,3 +502,22 @@ def _fonts(chain) -> list:
         except KeyError:
             pass
     return out
+
+
+def test_two_folders_with_one_clinic_id_are_both_shown_as_errors(tmp_path: Path) -> None:
+    """The page keys clinics by id: the second folder's choice gave the first clinic's handout
+    (with the second's address). Both are refused, each naming the other."""
+    from handouts.web.catalog import load_catalog
+
+    for name in ("harbour-physio", "harbour-north"):
+        shutil.copytree(EXAMPLES / "harbour-physio", tmp_path / name)
+    toml = tmp_path / "harbour-north" / "clinic.toml"
+    toml.write_text('id = "harbour-physio"\n' + toml.read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copytree(EXAMPLES / "cedar-lane-wellness", tmp_path / "cedar-lane-wellness")
+    entries = {e.id: e for e in load_catalog(tmp_path).entries}
+    assert set(entries) == {"cedar-lane-wellness", "harbour-physio@harbour-physio",
+                            "harbour-physio@harbour-north"}
+    north = entries["harbour-physio@harbour-north"]
+    assert north.clinic is None and "is also the id of" in north.errors[0]
+    assert str(tmp_path / "harbour-physio") in north.errors[0]
+    assert entries["cedar-lane-wellness"].clinic is not None

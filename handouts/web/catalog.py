@@ -126,7 +126,26 @@ def load_catalog(root: Path) -> Catalog:
         handouts = {h: tuple(lang for lang in clinic.languages if lang in langs)
                     for h, langs in found.items()}
         entries.append(Entry(clinic.id, folder, clinic, handouts=handouts))
-    return Catalog(tuple(entries))
+    return Catalog(tuple(_one_per_id(entries)))
+
+
+def _one_per_id(entries: list[Entry]) -> list[Entry]:
+    """Clinics that share an id cannot be told apart by the page (the second gave the first's
+    handout with its own address): each is shown with an error naming the other, and its own
+    folder name as its id."""
+    folders: dict[str, list[Path]] = {}
+    for entry in entries:
+        folders.setdefault(entry.id, []).append(entry.folder)
+    out = []
+    for entry in entries:
+        others = [f for f in folders[entry.id] if f != entry.folder]
+        if not others:
+            out.append(entry)
+            continue
+        line = (f"{entry.folder / CONFIG_NAME}: id: {entry.id!r} is also the id of "
+                f"{', '.join(str(f) for f in others)}: give each clinic its own id = \"…\"")
+        out.append(Entry(f"{entry.id}@{entry.folder.name}", entry.folder, errors=(line,)))
+    return out
 
 
 def make_job(catalog: Catalog, form: dict[str, str], date: str) -> HandoutJob:
