@@ -22,7 +22,8 @@ def prepared_for(labels: dict, patient: str | None, date_text: str, styles: dict
         who, when = f"<b>{chain.to_markup(patient)}</b>", chain.to_markup(date_text)
     else:
         who, when = BLANK_NAME, BLANK_DATE
-    text = f"{chain.to_markup(labels['prepared_for'])} {who}  {chain.to_markup(labels['on'])} {when}"
+    text = (f"{_label(labels['prepared_for'], chain)}{who}  {_label(labels['on'], chain)}"
+            f"{when}")
     strip = Table([[paragraph(text, styles["body"])]], colWidths=["100%"], hAlign="LEFT")
     strip.setStyle(table_style(chain, [
         ("BOX", (0, 0), (-1, -1), 0.8, HexColor(palette.primary)),
@@ -31,6 +32,12 @@ def prepared_for(labels: dict, patient: str | None, date_text: str, styles: dict
     ]))
     strip.spaceAfter = 6
     return strip
+
+
+def _label(label: str, chain: FontChain) -> str:
+    """A label and the space after it; none after a full-width colon ("患者：陳大文"), which
+    has its own space built in."""
+    return chain.to_markup(label) + ("" if label.endswith("\uff1a") else " ")
 
 
 def small_line(text: str, styles: dict, chain: FontChain) -> Any:

@@ -27,14 +27,16 @@ def attachment_name(clinic: Clinic, job: HandoutJob) -> str:
     """Return a name a patient can read, from ids only: ims-vs-acupuncture-sam-taylor.pdf."""
     who = job.practitioner or clinic.id
     lang = "" if job.lang == "en" else f"-{job.lang}"
-    return f"{job.handout}-{who}{lang}.pdf"
+    large = "-large-print" if job.edition == "large-print" else ""
+    return f"{job.handout}-{who}{lang}{large}.pdf"
 
 
 def build_message(clinic: Clinic, job: HandoutJob, pdf: bytes, to: str, draft: bool) -> EmailMessage:
     """Return the e-mail: plain text and HTML body in the handout's language, PDF attached."""
     if len(pdf) > MAX_EMAIL_PDF:
-        raise DeliveryError(f"the PDF is {len(pdf) // 1024} KB; an e-mailed handout must be at most "
-                            f"{MAX_EMAIL_PDF // 1024} KB")
+        raise DeliveryError(f"the PDF is {len(pdf) / 1024:.1f} KB; an e-mailed handout must be at "
+                            f"most {MAX_EMAIL_PDF // 1024} KB (a letterhead or a password adds "
+                            "to it: leave out --password, or print this one)")
     meta, source = read_front_matter(clinic.folder, job.handout, job.lang or "en")
     labels = meta.get("labels", {})
     missing = [key for key in _LABELS if not isinstance(labels.get(key), str)]
@@ -49,6 +51,7 @@ def build_message(clinic: Clinic, job: HandoutJob, pdf: bytes, to: str, draft: b
     if clinic.booking_url:
         lines.append(labels["email_booking"].format(url=clinic.booking_url))
     lines += ["", labels["email_closing"], clinic.name, clinic.phone]
+    lines = [line for i, line in enumerate(lines) if line or (i and lines[i - 1])]  # one blank
     msg = EmailMessage()
     msg["Subject"] = labels["email_subject"]  # never the patient's name
     sender = clinic.smtp.sender if clinic.smtp else clinic.email
@@ -63,12 +66,21 @@ def build_message(clinic: Clinic, job: HandoutJob, pdf: bytes, to: str, draft: b
     if draft:
         msg["X-Unsent"] = "1"  # Outlook opens the .eml as a draft ready to send
     msg.set_content("\n".join(lines))
-    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
+    paragraphs = "".join(f"<p>{_html_line(line, clinic.booking_url)}</p>" for line in lines if line)
     msg.add_alternative(f'<!DOCTYPE html><html lang="{job.lang}"><body>{paragraphs}</body></html>',
                         subtype="html")
     msg.add_attachment(pdf, maintype="application", subtype="pdf",
                        filename=attachment_name(clinic, job))
     return msg
+
+
+def _html_line(line: str, url: str) -> str:
+    """One line of the HTML body, the booking link made a link."""
+    text = html.escape(line)
+    if url and url in line:
+        link = html.escape(url)
+        text = text.replace(link, f'<a href="{link}">{link}</a>')
+    return text
 
 
 def check_address(to: str) -> str:

@@ -236,3 +236,28 @@ def test_unreachable_server(runner, make_clinic, tmp_path) -> None:
     folder = make_clinic(replace={"\n[brand]": f'\n[smtp]\nhost = "127.0.0.1"\nport = {port}\nfrom = "a@b.example"\n\n[brand]'})
     result = runner.invoke(main, ["email", "--clinic", str(folder), "--to", "p@example.com", "--send"])
     assert result.exit_code == 1 and result.output.startswith(f"Error: SMTP 127.0.0.1:{port}: ")
+
+
+def test_body_and_attachment_name_read_well(runner, tmp_path) -> None:
+    """One blank line where the booking link would be, the link clickable in the HTML part, and
+    the large print's attachment named so (it had the standard one's name)."""
+    out = tmp_path / "d.eml"
+    result = runner.invoke(main, ["email", "--clinic", str(EXAMPLES / "cedar-lane-wellness"),
+                                  "--to", "a@example.com", "--date", DATE, "--edition",
+                                  "large-print", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    msg = parse(out.read_bytes())
+    assert "\n\n\n" not in msg.get_body(("plain",)).get_content()
+    assert attachment(msg)[0] == "ims-vs-acupuncture-cedar-lane-wellness-large-print.pdf"
+    result = runner.invoke(main, ["email", "--clinic", str(EXAMPLES / "harbour-physio"), "--to",
+                                  "a@example.com", "--date", DATE, "-o", str(out)])
+    html_part = parse(out.read_bytes()).get_body(("html",)).get_content()
+    assert '<a href="https://harbourview-physio.example/book">' in html_part
+
+
+def test_the_prepared_for_strip_has_no_space_after_a_full_width_colon() -> None:
+    from handouts.jobs import HandoutJob, build_handout
+
+    data = build_handout(HandoutJob(str(EXAMPLES / "maple-needle-clinic"), lang="zh-Hant",
+                                    date=DATE, patient="陳大文"))
+    assert "患者：陳大文" in pdf_text(data).replace(" ", "") and "患者： 陳大文" not in pdf_text(data)
