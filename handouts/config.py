@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 import warnings
@@ -108,11 +109,13 @@ def _read_toml(folder: Path, source: Path) -> dict[str, Any]:
 
 
 def _folder_id(folder: Path, check: Checker) -> str | None:
-    name = folder.resolve().name
+    """The clinic's id from its folder's name, as given (a link's own name, not its target's;
+    "." and ".." made whole without following links)."""
+    name = Path(os.path.abspath(folder)).name
     if ID_RE.match(name) and len(name) <= 40:
         return name
-    check.add("id", f"the folder name {name!r} cannot be used as a clinic id: "
-                    "add id = \"…\" (lowercase letters, digits, hyphens)")
+    check.add("id", f"the folder name {name!r} cannot be used as a clinic id: add id = \"…\" "
+                    "(lowercase letters, digits and single hyphens, at most 40 characters)")
     return None
 
 

@@ -301,3 +301,19 @@ def test_a_practitioner_may_not_be_called_clinic(runner, tmp_path) -> None:
     result = runner.invoke(main, ["check", str(chain / "harbour-physio")])
     assert result.exit_code == 1
     assert "practitioners[0].id: 'clinic' names the clinic version's files" in result.output
+
+
+def test_a_linked_clinic_folder_takes_the_links_name_as_its_id(runner, tmp_path) -> None:
+    """chain/north-van → elsewhere/Real Folder: the id was the target's name (an id error about
+    a name the user never typed, or the files under the target's name)."""
+    (tmp_path / "elsewhere").mkdir()
+    shutil.copytree(EXAMPLES / "harbour-physio", tmp_path / "elsewhere" / "Real Folder")
+    toml = tmp_path / "elsewhere" / "Real Folder" / "clinic.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('id = "harbour-physio"\n', ""),
+                    encoding="utf-8")
+    (tmp_path / "chain").mkdir()
+    (tmp_path / "chain" / "north-van").symlink_to(tmp_path / "elsewhere" / "Real Folder")
+    out = tmp_path / "out"
+    result = run(runner, str(tmp_path / "chain"), "--out", str(out), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert (out / "north-van").is_dir() and {r["clinic"] for r in manifest(out)} == {"north-van"}
