@@ -87,6 +87,7 @@ FIGURES = {
     ),
 }
 PAD, GAP = 8.0, 8.0
+ROW_GAP = 6.0  # between the groups of a stacked figure
 _LABEL_SPLIT = re.compile(r"(.+?[:?：？])\s*(\S.*)\Z", re.S)
 
 
@@ -102,7 +103,8 @@ def make_figure(kind: str, labels: list[str], alt_text: str, styles: dict, palet
     if not alt_text.strip():
         raise TemplateError(f"{source}: figure {kind!r} needs a paragraph of alternative text")
     texts = [paragraph(_label_markup(label, chain), _label_style(styles["cell"])) for label in labels]
-    return _figure_class()(kind, texts, alt_text.strip(), palette)
+    return _figure_class()(kind, texts, alt_text.strip(), palette,
+                           may_stack=bool(styles.get("large")))
 
 
 def _label_markup(label: str, chain: FontChain) -> str:
@@ -170,12 +172,30 @@ def _figure_class() -> type:
         """A figure on a pale panel: a title (a label without a shape), then each shape beside
         its label."""
 
-        def __init__(self, kind: str, labels: list, alt_text: str, palette: Palette) -> None:
+        def __init__(self, kind: str, labels: list, alt_text: str, palette: Palette,
+                     may_stack: bool = False) -> None:
             super().__init__()
             self.kind, self.labels, self.alt_text, self.palette = kind, labels, alt_text, palette
             self.spec = FIGURES[kind]
             self.shapes, self.widths = self.spec.shapes, self.spec.shape_widths
             self.spaceBefore, self.spaceAfter = 2, 6
+            # large print: groups that do not fit side by side go one under another (at 18 pt
+            # three columns broke every label over three or four short lines)
+            self.may_stack, self.stacked = may_stack, False
+
+        def _crowded(self, width: float) -> bool:
+            fixed = sum((w + GAP if w else 0) + GAP for w in self.widths)
+            return sum(_natural_width(label) for label in self.labels) > width - 2 * PAD - fixed
+
+        def _rows(self, width: float) -> list[tuple[float, float, float]]:
+            """Stacked: (label height, row height, label width) of each group, top first. The
+            labels beside shapes line up after the widest shape; a title has the whole width."""
+            rows, column = [], max(self.widths) + GAP
+            for label, shape_w in zip(self.labels, self.widths, strict=True):
+                text_w = width - 2 * PAD - (column if shape_w else 0)
+                _, h = label.wrap(text_w, 10_000)
+                rows.append((h, max(h, shape_w), text_w))
+            return rows
 
         def _columns(self, width: float) -> list[tuple[float, float]]:
             """Return (x, width) of each shape-and-label group (see _share), once per width
@@ -203,6 +223,11 @@ def _figure_class() -> type:
 
         def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
             self.width = availWidth
+            self.stacked = self.may_stack and self._crowded(availWidth)
+            if self.stacked:
+                rows = self._rows(availWidth)
+                self.height = sum(r for _, r, _ in rows) + ROW_GAP * (len(rows) - 1) + 2 * PAD
+                return self.width, self.height
             tallest = max(self.widths)
             for (x, w), label, shape_w in zip(self._columns(availWidth), self.labels, self.widths,
                                               strict=True):
@@ -217,6 +242,10 @@ def _figure_class() -> type:
             canv.saveState()
             canv.setFillColor(HexColor(self.palette.tint))
             canv.roundRect(0, 0, self.width, self.height, 6, stroke=0, fill=1)
+            if self.stacked:
+                self._draw_stacked(canv)
+                canv.restoreState()
+                return
             middle = self.height / 2
             for (x, w), label, shape, shape_w in zip(self._columns(self.width), self.labels,
                                                      self.shapes, self.widths, strict=True):
@@ -226,5 +255,16 @@ def _figure_class() -> type:
                 _, h = label.wrap(w - (text_x - x) - GAP, self.height)
                 label.drawOn(canv, text_x, middle - h / 2)
             canv.restoreState()
+
+        def _draw_stacked(self, canv: Any) -> None:
+            top, widest = self.height - PAD, max(self.widths)
+            for (h, row, text_w), label, shape, shape_w in zip(
+                    self._rows(self.width), self.labels, self.shapes, self.widths, strict=True):
+                middle = top - row / 2
+                if shape is not None:  # centred in the shapes' column
+                    shape(canv, PAD + (widest - shape_w) / 2, middle)
+                label.wrap(text_w, row)
+                label.drawOn(canv, PAD + (widest + GAP if shape_w else 0), middle - h / 2)
+                top -= row + ROW_GAP
 
     return FigureFlowable

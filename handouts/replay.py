@@ -167,7 +167,7 @@ def figure_key(figure: Any, canvas: Any) -> tuple | None:
         labels.append((type(label), label.text, _style_key(label.style), label.bulletText,
                        label.debug))
     return ("Figure", figure.kind, tuple(labels), figure.palette, figure.alt_text,
-            figure.width, figure.height, drawing_state(canvas))
+            figure.width, figure.height, figure.stacked, drawing_state(canvas))
 
 
 class NoRoles:

@@ -110,3 +110,26 @@ def test_large_print_furniture_is_14_pt(tmp_path) -> None:
                 at = whole.index(needle)
                 got = pdfium.raw.FPDFText_GetFontSize(text.raw, at)
                 assert abs(got - size) < 0.01, (edition, number + 1, needle, got)
+
+
+def test_large_print_stacks_the_needle_figure_when_it_is_crowded() -> None:
+    """At 18 pt the three groups side by side broke every label over three or four short lines:
+    in large print they go one under another, each label on at most two lines; the standard
+    edition keeps them side by side."""
+    from handouts.fonts import font_chain
+    from handouts.illustration import make_figure
+    from handouts.layout import frame_width
+    from handouts.styles import make_large_styles, make_palette, make_styles
+
+    chain, palette = font_chain("en"), make_palette("#0B6E4F", "#F2A541")
+    labels = ["How thin? Drawn 15 times real size", "IMS or acupuncture needle: 0.25 mm, solid",
+              "Needle for a blood test: 0.8 mm, hollow"]
+    width = frame_width("letter")
+    for styles, stacked in ((make_large_styles(palette, chain), True),
+                            (make_styles(palette, chain), False)):
+        figure = make_figure("needle-sizes", labels, "Two needles drawn to scale.", styles,
+                             palette, chain, "test")
+        figure.wrap(width, 1000)
+        assert figure.stacked is stacked
+        if stacked:
+            assert all(len(label.blPara.lines) <= 2 for label in figure.labels)
