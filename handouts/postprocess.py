@@ -106,7 +106,15 @@ def encrypt(pdf: bytes, password: str) -> bytes:
     if not password:
         raise OutputError("--password: the password must not be empty (leave out --password "
                           "for an unencrypted PDF)")
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject
+
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    # pypdf wrote %PDF-1.3; AES-256 with revision 6 is PDF 1.7 with Adobe's extension level 8
+    # (ISO 32000-2 made it standard), which the catalog says as readers expect
+    writer.pdf_header = "%PDF-1.7"
+    writer.root_object[NameObject("/Extensions")] = DictionaryObject({
+        NameObject("/ADBE"): DictionaryObject({NameObject("/BaseVersion"): NameObject("/1.7"),
+                                               NameObject("/ExtensionLevel"): NumberObject(8)})})
     try:
         writer.encrypt(user_password=password, owner_password=password, algorithm="AES-256")
     except (DependencyError, ImportError) as err:

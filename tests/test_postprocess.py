@@ -95,8 +95,10 @@ def test_password_encrypts_with_aes_256(runner, tmp_path, monkeypatch) -> None:
     assert reader.is_encrypted
     encrypt = reader.trailer["/Encrypt"]
     assert encrypt["/V"] == 5 and encrypt["/R"] == 6  # AES-256; RC4 would be V 1/2
+    assert out.read_bytes().startswith(b"%PDF-1.7")  # not pypdf's 1.3: R6 is 1.7 extension 8
     assert reader.decrypt("open sesame")
     assert "IMS and acupuncture" in reader.pages[0].extract_text()
+    assert reader.trailer["/Root"]["/Extensions"]["/ADBE"]["/ExtensionLevel"] == 8
 
 
 def test_a_password_set_empty_in_the_environment_is_refused(runner, tmp_path, monkeypatch) -> None:
