@@ -261,3 +261,22 @@ def test_a_review_older_than_24_months_fails() -> None:
 def test_english_is_at_content_version_1_1() -> None:
     assert version("en") >= (1, 1)
     assert front_matter("en")["translation"] == "original"
+
+
+def test_each_risk_figure_cites_its_own_study() -> None:
+    """"About 1 in 1,000" is Boyce's 20,464 sessions [5]; "7,629 treatments … none" is Brady's
+    [4] alone (both were cited after the second sentence), in every language."""
+    for lang in languages():
+        line = next(line for line in body(source(lang)).splitlines()
+                    if "7,629" in line or "7.629" in line or "7\u00a0629" in line)
+        before, after = line.split("629", 1)
+        assert "[5]" in before and "[4]" not in before, (lang, line)
+        assert "[4]" in after and "[5]" not in after, (lang, line)
+
+
+def test_no_choice_without_needles_claims_what_the_sources_do_not_say() -> None:
+    """"Waiting: some pain gets better with time [6]" cited a review of needling for a claim
+    CONTENT-FACTS does not make: waiting is offered as a choice, with no claim or citation."""
+    for lang in languages():
+        bullets = [line for line in body(source(lang)).splitlines() if line.startswith("- ")]
+        assert not any("[6]" in line and "**" not in line for line in bullets), lang

@@ -139,3 +139,14 @@ def test_titles_and_colleges_are_translated(make_clinic) -> None:
     assert "卑詩省輔助健康專業人員管理局" in text and "College of Complementary" not in text
     assert "一個課程" in text and "A course" not in text
     assert "註冊針灸師，在卑詩省持牌提供針灸" in text
+
+
+def test_a_plain_doctor_title_is_never_made_physician() -> None:
+    """"Doctor" was one of the physician's known titles: with no profession set, a chiropractor
+    or Dr.TCM titled "Doctor" was printed as "Physician" (醫生), a medical doctor."""
+    from handouts.professions import professions, translate_title
+
+    assert translate_title("Doctor", "en", None) == "Doctor"
+    assert translate_title("Doctor", "zh-Hant", None) == "Doctor"
+    physician = professions()["physician"]
+    assert translate_title("Medical Doctor", "zh-Hant", physician) != "Medical Doctor"
