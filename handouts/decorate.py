@@ -124,8 +124,9 @@ def _footer(canv: Any, page: Any, width: float, rows: list, tag: bool) -> None:
 
 def _footer_text(canv: Any, page: Any, rows: list, top: float, para: Node | None) -> None:
     c = page.clinic
-    links = {"email": (f"mailto:{c.email}", f"E-mail {c.email}"),
-             "website": (c.website, f"Website {c.website}")}
+    labels = page.labels  # in the handout's language, as the visible footer
+    links = {"email": (f"mailto:{c.email}", f"{labels['email']} {c.email}"),
+             "website": (c.website, f"{labels['web']}: {c.website}")}
     for n, row in enumerate(rows):
         x, y = MARGIN, top - n * page.sizes.footer_leading
         size = page.sizes.floor
@@ -272,11 +273,11 @@ def _qr(canv: Any, page: Any, x: float, y: float, booking: Node | None) -> None:
         furniture.draw_qr_tile(canv, url, x, y, link=True)
         return
     link = booking.child("Link")
-    figure = link.child("Figure", Alt=f"QR code: book online at {url}")
+    figure = link.child("Figure", Alt=f"{page.labels['scan_to_book']}: {url}")  # the page's language
     with tagged(canv, figure):
         furniture.draw_qr_tile(canv, url, x, y, code_only=True)
     tagger_of(canv).add_link(canv, link, url, (x, y, x + QR_TILE, y + QR_TILE),
-                             f"Book online: {url}", print_flag=True)
+                             f"{page.labels['book_online']}: {url}", print_flag=True)
 
 
 def logo_size(page: Any) -> tuple[float, float]:

@@ -230,8 +230,10 @@ def _table(tokens: list, i: int, ctx: _Ctx) -> tuple[Any, int]:
             text = _inline(tokens[i + 1], ctx)
             if head and tok.type == "td_open":
                 text = f"<b>{text}</b>"
+            # an empty corner cell heads nothing: a TD, not a TH read out as a blank header
+            empty = not tokens[i + 1].content.strip()
             cell = row.child("TH", Scope="Column" if tok.type == "th_open" else "Row") \
-                if head else row.child("TD")
+                if head and not empty else row.child("TD")
             rows[-1].append(set_node(_para(text, style), cell))
             i += 2
         i += 1

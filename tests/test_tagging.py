@@ -73,7 +73,7 @@ def test_figures_say_what_they_show() -> None:
 
     walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"])
     assert "Harbourview Physiotherapy (sample clinic) logo" in alts
-    assert any(a.startswith("QR code: book online at https://") for a in alts)
+    assert any(a.startswith("Scan to book: https://") for a in alts)
     assert any("0.25 mm" in a for a in alts)  # the needle-sizes illustration
 
 
@@ -101,3 +101,57 @@ def test_a_letterhead_clinic_is_named_first(tmp_path) -> None:
         decorate._letterhead_name = saved
     pages = [pdfium.PdfDocument(d)[0].render(scale=1).to_pil() for d in (data, without)]
     assert ImageChops.difference(*pages).getbbox() is None  # not a pixel changes
+
+
+
+def test_the_qr_code_and_links_are_described_in_the_handouts_language() -> None:
+    """The QR code's /Alt and the links' /Contents were English in every language, so a
+    Vietnamese voice read English words (Matterhorn 11-004, 11-006)."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(_pdf("harbour-physio", "sam-taylor", "vi", "letter")))
+    contents = sorted(str(a.get_object()["/Contents"]) for a in reader.pages[0]["/Annots"])
+    assert any(c.startswith("Đặt hẹn trực tuyến: https://") for c in contents), contents
+    assert not any(c.startswith(("Book online", "E-mail ", "Website ")) for c in contents), contents
+    figures = []
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        for kid in node if isinstance(node, list) else [node]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if hasattr(kid, "get") and "/S" in kid:
+                if kid["/S"] == "/Figure":
+                    figures.append(str(kid["/Alt"]))
+                if "/K" in kid:
+                    walk(kid["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"])
+    assert any(a.startswith("Quét để đặt hẹn: https://") for a in figures), figures
+
+
+def test_the_tables_empty_corner_is_not_a_header() -> None:
+    """The comparison table's top-left cell is empty: tagged TH it was read as a blank header."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(_pdf("harbour-physio", "sam-taylor", "en", "letter")))
+
+    def find(node: object, tag: str) -> object:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        for kid in node if isinstance(node, list) else [node]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if hasattr(kid, "get") and "/S" in kid:
+                if kid["/S"] == tag:
+                    return kid
+                found = find(kid["/K"], tag) if "/K" in kid else None
+                if found is not None:
+                    return found
+        return None
+
+    table = find(reader.trailer["/Root"]["/StructTreeRoot"]["/K"], "/Table")
+    first_row = find(table["/K"], "/TR")
+    cells = [c.get_object() for c in first_row["/K"]]
+    assert [str(c["/S"]) for c in cells] == ["/TD", "/TH", "/TH", "/TH"]
