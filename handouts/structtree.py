@@ -196,12 +196,32 @@ def page_hook(doc: Any) -> None:
     doc.addPage = add_page
 
 
+# PDF/A-2 (ISO 19005-2, 6.6.2.3) allows in XMP only the schemas it predefines, or ones the
+# packet declares: pdfuaid, which says the file is PDF/UA-1 too, is declared here (the archive
+# form only; a plain handout is not PDF/A and needs no declaration).
+_PDFUA_EXTENSION = (
+    '\n<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
+    'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" '
+    'xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">'
+    '<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">'
+    '<pdfaSchema:schema>PDF/UA identification schema</pdfaSchema:schema>'
+    '<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>'
+    '<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>'
+    '<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">'
+    '<pdfaProperty:name>part</pdfaProperty:name>'
+    '<pdfaProperty:valueType>Integer</pdfaProperty:valueType>'
+    '<pdfaProperty:category>internal</pdfaProperty:category>'
+    '<pdfaProperty:description>The part of ISO 14289 the file conforms to</pdfaProperty:description>'
+    '</rdf:li></rdf:Seq></pdfaSchema:property>'
+    '</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>')
+
+
 def _xmp(info: DocInfo) -> Any:
     from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream, PDFZCompress
 
     archive = ('<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">'
                '<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>'
-               '</rdf:Description>') if info.archive else ""
+               '</rdf:Description>' + _PDFUA_EXTENSION) if info.archive else ""
     stamp = f"{info.date}T00:00:00Z"
     packet = f'''<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">

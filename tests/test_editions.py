@@ -82,6 +82,16 @@ def test_archive_is_pdfa_2b_and_pdfua_1(runner, tmp_path) -> None:
     for entry in ("<pdfaid:part>2</pdfaid:part>", "<pdfaid:conformance>B</pdfaid:conformance>",
                   "<pdfuaid:part>1</pdfuaid:part>", "ReportLab PDF Library - (opensource)"):
         assert entry in xmp
+    # PDF/A-2 6.6.2.3: pdfuaid is no predefined schema, so the packet declares it
+    from xml.dom.minidom import parseString
+
+    packet = parseString(xmp.lstrip("\ufeff").encode())
+    schema = packet.getElementsByTagName("pdfaSchema:namespaceURI")
+    assert [n.firstChild.data for n in schema] == ["http://www.aiim.org/pdfua/ns/id/"]
+    assert [n.firstChild.data for n in packet.getElementsByTagName("pdfaProperty:name")] == ["part"]
+    plain = PdfReader(io.BytesIO(build_handout(HandoutJob(str(EXAMPLES / "harbour-physio"),
+                                                           date=DATE))))
+    assert b"pdfaExtension" not in plain.trailer["/Root"]["/Metadata"].get_object().get_data()
     assert not reader.is_encrypted
     assert all(embedded for _, embedded in pdf_fonts(data))
     for page in reader.pages:
