@@ -8,6 +8,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .checks import ID_RE
 from .config import CONFIG_NAME
 from .errors import ConfigError, OutputError
 
@@ -55,6 +56,19 @@ def practitioner_id(name: str) -> str:
     return ident[:40].strip("-") or "practitioner"
 
 
+def _clinic_id(folder: Path, answers: Answers) -> str:
+    """An id for a folder whose name cannot be one ("Main St Physio" → "main-st-physio"), from
+    the folder's name, else the clinic's; "" when the folder's name will do."""
+    import os
+
+    name = Path(os.path.abspath(folder)).name
+    if ID_RE.match(name) and len(name) <= 40:
+        return ""
+    ident = practitioner_id(name)
+    return ident if ident != "practitioner" else practitioner_id(answers.name).replace(
+        "practitioner", "clinic")
+
+
 def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a TOML basic string is a JSON string
 
@@ -64,8 +78,9 @@ def _optional(key: str, value: str, note: str) -> str:
     return (f"{key} = {_q(value)}" if value else f'# {key} = ""') + f"  # {note}"
 
 
-def render_toml(a: Answers, logo_name: str, schema: str) -> str:
-    """Return the commented clinic.toml for these answers."""
+def render_toml(a: Answers, logo_name: str, schema: str, clinic_id: str = "") -> str:
+    """Return the commented clinic.toml for these answers (`clinic_id`: written as `id` when
+    the folder's name cannot be one)."""
     from .professions import professions
 
     prof = professions()[a.profession]
@@ -75,6 +90,8 @@ def render_toml(a: Answers, logo_name: str, schema: str) -> str:
         "# The clinic's settings for `handouts` (written by `handouts init`; edit freely).",
         "# Check it any time with: handouts check <this folder>",
         "",
+        *([f"id = {_q(clinic_id)}  # used in file names (the folder's name cannot be)"]
+          if clinic_id else []),
         f"name = {_q(a.name)}  # printed in the header and footer",
         f"address = [{', '.join(_q(line) for line in a.address)}]  # 1–4 lines",
         f"phone = {_q(a.phone)}",
@@ -126,7 +143,7 @@ def init_clinic(folder: str | Path, answers: Answers, force: bool = False) -> Pa
             if not (folder / logo_name).exists():
                 written.append(folder / logo_name)
             shutil.copyfile(source, folder / logo_name)
-    text = render_toml(answers, logo_name, schema_path().as_uri())
+    text = render_toml(answers, logo_name, schema_path().as_uri(), _clinic_id(folder, answers))
     target.write_text(text, encoding="utf-8")
     written.append(target)
     report = check_clinic(folder, render=True)  # as `handouts check`: the logo must fit too

@@ -136,7 +136,9 @@ def init(folder: str, yes: bool, force: bool, **values: Any) -> None:
     answers = _ask(values, yes)
     path = init_clinic(folder, answers, force)
     click.echo(f"Wrote {path}")
-    click.echo(f"Next: handouts generate --clinic {Path(folder)} -o out/")
+    import shlex
+
+    click.echo(f"Next: handouts generate --clinic {shlex.quote(str(Path(folder)))} -o out/")
 
 
 def _ask(values: dict[str, Any], yes: bool) -> Any:

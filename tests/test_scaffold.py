@@ -108,3 +108,14 @@ def test_init_refuses_a_logo_the_header_cannot_show(runner, tmp_path) -> None:
     assert result.exit_code == 1
     assert "logo: the logo is 4000×150 pixels: too wide and flat" in result.output
     assert "nothing was written" in result.output and not folder.exists()
+
+
+def test_init_in_a_folder_whose_name_cannot_be_an_id_writes_one(runner, tmp_path) -> None:
+    """'Main St Physio' as a folder: init said "add id = …" (it has no --id) and wrote nothing."""
+    folder = tmp_path / "Main St Physio"
+    result = runner.invoke(main, ["init", str(folder), "--yes", *FLAGS])
+    assert result.exit_code == 0, result.output
+    config = tomllib.loads((folder / "clinic.toml").read_text(encoding="utf-8"))
+    assert config["id"] == "main-st-physio"
+    assert f"--clinic '{folder}'" in result.output  # the next command, quoted for the shell
+    assert runner.invoke(main, ["check", "--no-render", str(folder)]).exit_code == 0
