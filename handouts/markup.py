@@ -12,7 +12,7 @@ from .fonts import FontChain, embolden, escape
 from .memo import paragraph
 from .boxes import CheckItem, check_item_class, make_box, reference_columns, two_columns
 from .styles import Palette, table_style
-from .tagging import Node, set_node
+from .tagging import Node, node_of, set_node
 
 BOXES = ("lead", "warning", "note")
 CONTAINERS = (*BOXES, "columns", "references", "figure")
@@ -148,6 +148,8 @@ def _blocks(tokens: list, i: int, ctx: _Ctx, role: str, until: str | None,
             name = tok.type[len("container_"):-len("_open")]
             small = in_refs or name == "references"
             inner, i = _blocks(tokens, i + 1, ctx, name, f"container_{name}_close", small)
+            if name == "references":  # `::: references en`: the list is in that language
+                _mark_language(inner, tok.info.split()[1:], ctx)
             if ctx.styles.get("large") and name in ("references", "columns"):
                 out.extend(inner)  # large print: one column, read straight down
             elif name == "references":
@@ -165,6 +167,22 @@ def _blocks(tokens: list, i: int, ctx: _Ctx, role: str, until: str | None,
     if until is not None:
         raise TemplateError(f"{ctx.source}: a ::: box is not closed")
     return out, i
+
+
+def _mark_language(items: list, words: list[str], ctx: _Ctx) -> None:
+    """Give the references' list the language it is written in (/Lang on its L element), so a
+    screen reader reads English citations in a Vietnamese handout with an English voice."""
+    if not words:
+        return
+    from .checks import LANG_RE
+
+    lang = words[0]
+    if not LANG_RE.match(lang):
+        raise TemplateError(f"{ctx.source}: ::: references {lang}: not a language code")
+    for item in items:
+        node = node_of(item)
+        if node is not None and node.parent is not None and node.parent.tag == "L":
+            node.parent.attrs["Lang"] = lang
 
 
 def _unsupported(tok: Any, ctx: _Ctx) -> TemplateError:

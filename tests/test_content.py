@@ -31,7 +31,7 @@ UNSPACED = ("zh",)  # scripts written without spaces: banned words match anywher
 
 _FRONT_MATTER = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n", re.S)
 _JINJA = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.S)
-_REFERENCES = re.compile(r"^##\s+[^\n]*\n+::: references\n.*?^:::\s*$", re.S | re.M)
+_REFERENCES = re.compile(r"^##\s+[^\n]*\n+::: references(?: [A-Za-z-]+)?\n.*?^:::\s*$", re.S | re.M)
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _LINE_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)")
 _CITATION = re.compile(r"\[(\d+)\]")
@@ -110,7 +110,9 @@ def structure(text: str) -> dict:
     lines = md.splitlines()
     return {
         "sections (## headings)": sum(1 for line in lines if re.match(r"##\s", line)),
-        "boxes (::: name)": [line.strip() for line in lines if re.match(r":::\s*\w", line)],
+        # `::: references en` (a translation's English citations) is the same box as English's
+        "boxes (::: name)": [re.sub(r"^(::: references) [A-Za-z-]+$", r"\1", line.strip())
+                             for line in lines if re.match(r":::\s*\w", line)],
         "check-list items": sum(1 for line in lines if re.match(r"\s*- \[ \]", line)),
         "table rows": sum(1 for line in lines if line.strip().startswith("|")),
         "list items": sum(1 for line in lines if re.match(r"\s*(?:[-*+]|\d+\.)\s", line)),

@@ -155,3 +155,31 @@ def test_the_tables_empty_corner_is_not_a_header() -> None:
     first_row = find(table["/K"], "/TR")
     cells = [c.get_object() for c in first_row["/K"]]
     assert [str(c["/S"]) for c in cells] == ["/TD", "/TH", "/TH", "/TH"]
+
+
+def test_english_references_are_marked_english_in_other_languages() -> None:
+    """The citations stay English in every translation: `::: references en` gives their list
+    /Lang en, so a Vietnamese voice does not read them (Matterhorn 11-001)."""
+    import io
+
+    from pypdf import PdfReader
+
+    langs = []
+    for lang in ("vi", "en"):
+        reader = PdfReader(io.BytesIO(_pdf("harbour-physio", "sam-taylor", lang, "letter")))
+
+        def walk(node: object, found: list) -> None:
+            node = node.get_object() if hasattr(node, "get_object") else node
+            for kid in node if isinstance(node, list) else [node]:
+                kid = kid.get_object() if hasattr(kid, "get_object") else kid
+                if hasattr(kid, "get") and "/S" in kid:
+                    if "/Lang" in kid:
+                        found.append((str(kid["/S"]), str(kid["/Lang"])))
+                    if "/K" in kid:
+                        walk(kid["/K"], found)
+
+        found: list = []
+        walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"], found)
+        langs.append(found)
+    assert ("/L", "en") in langs[0] and ("/Document", "vi") in langs[0]
+    assert ("/L", "en") not in langs[1]  # English in an English handout needs no mark
