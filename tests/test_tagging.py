@@ -11,6 +11,31 @@ from conftest import sample_jobs
 from structcheck import check_structure, outline
 from test_glyphs import _pdf
 
+
+def _reader(clinic: str, who: str, lang: str, paper: str) -> object:
+    import io
+
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(_pdf(clinic, who, lang, paper)))
+
+
+def _elements(reader: object) -> list:
+    """Every structure element of the PDF, depth first (reading order), as pypdf dictionaries."""
+    found: list = []
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        for kid in node if isinstance(node, list) else [node]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if hasattr(kid, "get") and "/S" in kid:
+                found.append(kid)
+                if "/K" in kid:
+                    walk(kid["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"])
+    return found
+
 JOBS = [j for j in sample_jobs() if j[3] == "letter" or j[2] in ("en", "pa", "zh-Hant")]
 
 
@@ -55,23 +80,8 @@ def test_poppler_reads_the_structure_back(tmp_path, lang: str) -> None:
 
 
 def test_figures_say_what_they_show() -> None:
-    from pypdf import PdfReader
-    import io
-
-    reader = PdfReader(io.BytesIO(_pdf("harbour-physio", "sam-taylor", "en", "letter")))
-    alts = []
-
-    def walk(node: object) -> None:
-        node = node.get_object() if hasattr(node, "get_object") else node
-        for kid in node if isinstance(node, list) else [node]:
-            kid = kid.get_object() if hasattr(kid, "get_object") else kid
-            if hasattr(kid, "get") and "/S" in kid:
-                if kid["/S"] == "/Figure":
-                    alts.append(str(kid["/Alt"]))
-                if "/K" in kid:
-                    walk(kid["/K"])
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"])
+    reader = _reader("harbour-physio", "sam-taylor", "en", "letter")
+    alts = [str(e["/Alt"]) for e in _elements(reader) if e["/S"] == "/Figure"]
     assert "Harbourview Physiotherapy (sample clinic) logo" in alts
     assert any(a.startswith("Scan to book: https://") for a in alts)
     assert any("0.25 mm" in a for a in alts)  # the needle-sizes illustration
@@ -103,56 +113,21 @@ def test_a_letterhead_clinic_is_named_first(tmp_path) -> None:
     assert ImageChops.difference(*pages).getbbox() is None  # not a pixel changes
 
 
-
 def test_the_qr_code_and_links_are_described_in_the_handouts_language() -> None:
     """The QR code's /Alt and the links' /Contents were English in every language, so a
     Vietnamese voice read English words (Matterhorn 11-004, 11-006)."""
-    import io
-
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(_pdf("harbour-physio", "sam-taylor", "vi", "letter")))
+    reader = _reader("harbour-physio", "sam-taylor", "vi", "letter")
     contents = sorted(str(a.get_object()["/Contents"]) for a in reader.pages[0]["/Annots"])
     assert any(c.startswith("Đặt hẹn trực tuyến: https://") for c in contents), contents
     assert not any(c.startswith(("Book online", "E-mail ", "Website ")) for c in contents), contents
-    figures = []
-
-    def walk(node: object) -> None:
-        node = node.get_object() if hasattr(node, "get_object") else node
-        for kid in node if isinstance(node, list) else [node]:
-            kid = kid.get_object() if hasattr(kid, "get_object") else kid
-            if hasattr(kid, "get") and "/S" in kid:
-                if kid["/S"] == "/Figure":
-                    figures.append(str(kid["/Alt"]))
-                if "/K" in kid:
-                    walk(kid["/K"])
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"])
+    figures = [str(e["/Alt"]) for e in _elements(reader) if e["/S"] == "/Figure"]
     assert any(a.startswith("Quét để đặt hẹn: https://") for a in figures), figures
 
 
 def test_the_tables_empty_corner_is_not_a_header() -> None:
     """The comparison table's top-left cell is empty: tagged TH it was read as a blank header."""
-    import io
-
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(_pdf("harbour-physio", "sam-taylor", "en", "letter")))
-
-    def find(node: object, tag: str) -> object:
-        node = node.get_object() if hasattr(node, "get_object") else node
-        for kid in node if isinstance(node, list) else [node]:
-            kid = kid.get_object() if hasattr(kid, "get_object") else kid
-            if hasattr(kid, "get") and "/S" in kid:
-                if kid["/S"] == tag:
-                    return kid
-                found = find(kid["/K"], tag) if "/K" in kid else None
-                if found is not None:
-                    return found
-        return None
-
-    table = find(reader.trailer["/Root"]["/StructTreeRoot"]["/K"], "/Table")
-    first_row = find(table["/K"], "/TR")
+    elements = _elements(_reader("harbour-physio", "sam-taylor", "en", "letter"))
+    first_row = next(e for e in elements if e["/S"] == "/TR")
     cells = [c.get_object() for c in first_row["/K"]]
     assert [str(c["/S"]) for c in cells] == ["/TD", "/TH", "/TH", "/TH"]
 
@@ -160,26 +135,7 @@ def test_the_tables_empty_corner_is_not_a_header() -> None:
 def test_english_references_are_marked_english_in_other_languages() -> None:
     """The citations stay English in every translation: `::: references en` gives their list
     /Lang en, so a Vietnamese voice does not read them (Matterhorn 11-001)."""
-    import io
-
-    from pypdf import PdfReader
-
-    langs = []
-    for lang in ("vi", "en"):
-        reader = PdfReader(io.BytesIO(_pdf("harbour-physio", "sam-taylor", lang, "letter")))
-
-        def walk(node: object, found: list) -> None:
-            node = node.get_object() if hasattr(node, "get_object") else node
-            for kid in node if isinstance(node, list) else [node]:
-                kid = kid.get_object() if hasattr(kid, "get_object") else kid
-                if hasattr(kid, "get") and "/S" in kid:
-                    if "/Lang" in kid:
-                        found.append((str(kid["/S"]), str(kid["/Lang"])))
-                    if "/K" in kid:
-                        walk(kid["/K"], found)
-
-        found: list = []
-        walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"], found)
-        langs.append(found)
+    langs = [[(str(e["/S"]), str(e["/Lang"])) for e in _elements(_reader(
+        "harbour-physio", "sam-taylor", lang, "letter")) if "/Lang" in e] for lang in ("vi", "en")]
     assert ("/L", "en") in langs[0] and ("/Document", "vi") in langs[0]
     assert ("/L", "en") not in langs[1]  # English in an English handout needs no mark
