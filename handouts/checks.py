@@ -14,10 +14,16 @@ ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-[A-Z]{2})?$")
-# Unicode categories that are never printable text: controls, format marks,
-# surrogates, private use, unassigned, line/paragraph separators.
-_BAD_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+# Unicode categories that are never printable text: controls, format marks (bidi overrides,
+# zero-width), surrogates, private use, unassigned, line/paragraph separators.
+INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 _MISSING = object()
+
+
+def is_id(text: str) -> bool:
+    """Whether `text` can be an id in file names: lowercase letters, digits and single
+    hyphens, at most 40 characters."""
+    return bool(ID_RE.match(text)) and len(text) <= 40
 
 
 class Checker:
@@ -68,7 +74,7 @@ class Checker:
         # isprintable() is False for every bad category (and for tabs and spaces other than
         # " ", which are fine): only then is each character looked at
         for ch in () if value.isprintable() else value:
-            if ch in "\t" or unicodedata.category(ch) not in _BAD_CATEGORIES:
+            if ch in "\t" or unicodedata.category(ch) not in INVISIBLE:
                 continue
             self.add(path, f"contains control character U+{ord(ch):04X}")
             return None
@@ -104,7 +110,7 @@ class Checker:
     def ident(self, table: dict[str, Any], key: str, path: str, *, required: bool) -> str | None:
         """Return a kebab-case id usable in file names."""
         value = self.get(table, key, path, str, required)
-        if value is not None and not (ID_RE.match(value) and len(value) <= 40):
+        if value is not None and not is_id(value):
             self.add(path, f"{value!r} must be lowercase letters, digits and single hyphens "
                            "(e.g. \"sam-taylor\"), at most 40 characters")
             return None

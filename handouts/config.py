@@ -9,7 +9,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from .checks import ID_RE, LANG_RE, Checker
+from .checks import LANG_RE, Checker, is_id
 from .errors import ConfigError, problem
 from .localtext import read_localized
 from .models import CLINIC_VERSION, Brand, Clinic, Credential, Logo, Practitioner, Smtp
@@ -108,11 +108,15 @@ def _read_toml(folder: Path, source: Path) -> dict[str, Any]:
         raise ConfigError(problem(source, key, f"TOML syntax error: {text}")) from err
 
 
+def folder_name(folder: Path) -> str:
+    """A clinic folder's name as given (a link's own name, not its target's; "." and ".."
+    made whole without following links): the clinic's id unless clinic.toml sets one."""
+    return Path(os.path.abspath(folder)).name
+
+
 def _folder_id(folder: Path, check: Checker) -> str | None:
-    """The clinic's id from its folder's name, as given (a link's own name, not its target's;
-    "." and ".." made whole without following links)."""
-    name = Path(os.path.abspath(folder)).name
-    if ID_RE.match(name) and len(name) <= 40:
+    name = folder_name(folder)
+    if is_id(name):
         return name
     check.add("id", f"the folder name {name!r} cannot be used as a clinic id: add id = \"…\" "
                     "(lowercase letters, digits and single hyphens, at most 40 characters)")

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import unicodedata
 
+from .checks import INVISIBLE  # as clinic.toml's text
 from .errors import SelectionError
 
 MAX_NAME = 80  # the "Prepared for" box holds it on one or two lines
-# never printable text: controls, format marks (bidi overrides, zero-width), surrogates, private
-# use, unassigned, line and paragraph separators (as clinic.toml's text, checks.py)
-_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
 def patient_name(text: str | None) -> str | None:
@@ -22,7 +20,7 @@ def patient_name(text: str | None) -> str | None:
         return None
     text = unicodedata.normalize("NFC", text)
     for ch in text:
-        if ch != "\t" and unicodedata.category(ch) in _INVISIBLE:  # a line break too
+        if ch != "\t" and unicodedata.category(ch) in INVISIBLE:  # a line break too
             raise SelectionError(f"--for: the patient's name has an invisible or control "
                                  f"character (U+{ord(ch):04X}): type the name again")
     name = " ".join(text.split())

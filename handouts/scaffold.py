@@ -8,8 +8,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import ID_RE
-from .config import CONFIG_NAME
+from .checks import is_id
+from .config import CONFIG_NAME, folder_name
 from .errors import ConfigError, OutputError
 
 
@@ -46,27 +46,29 @@ _LATIN_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ"
 def practitioner_id(name: str) -> str:
     """Return a kebab-case id from a name ("Sam Taylor" → "sam-taylor", "Marie-Ève Côté" →
     "marie-eve-cote", "Łukasiewicz" → "lukasiewicz": accents come off rather than taking their
-    letter with them)."""
+    letter with them); "practitioner" for a name with no Latin letter or digit."""
+    return kebab_id(name) or "practitioner"
+
+
+def kebab_id(name: str) -> str:
+    """Return `name` as lowercase letters, digits and single hyphens, at most 40 characters
+    ("" when nothing is left)."""
     import unicodedata
 
     folded = name.casefold().translate(_LATIN_LETTERS)  # casefold: "ß" → "ss", "Ł" → "ł"
     plain = "".join(ch for ch in unicodedata.normalize("NFKD", folded)
                     if not unicodedata.combining(ch))
     ident = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
-    return ident[:40].strip("-") or "practitioner"
+    return ident[:40].strip("-")
 
 
 def _clinic_id(folder: Path, answers: Answers) -> str:
     """An id for a folder whose name cannot be one ("Main St Physio" → "main-st-physio"), from
     the folder's name, else the clinic's; "" when the folder's name will do."""
-    import os
-
-    name = Path(os.path.abspath(folder)).name
-    if ID_RE.match(name) and len(name) <= 40:
+    name = folder_name(folder)
+    if is_id(name):
         return ""
-    ident = practitioner_id(name)
-    return ident if ident != "practitioner" else practitioner_id(answers.name).replace(
-        "practitioner", "clinic")
+    return kebab_id(name) or kebab_id(answers.name) or "clinic"
 
 
 def _q(value: str) -> str:
