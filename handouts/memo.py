@@ -7,10 +7,11 @@ times per paragraph in a handout); the lines depend only on the width, so they a
 from __future__ import annotations
 
 import copy
-import re
 from collections import OrderedDict
 from functools import cache
 from typing import Any
+
+from .shaping import needs_shaping
 
 _FUZZ = 1e-6
 
@@ -109,9 +110,8 @@ def memoize_wraps(story: list) -> list:
 # Parsed paragraph markup, keyed by text, every style value and bullet: the handout's fixed text
 # is the same in every clinic's version, and ReportLab's markup parser is a third of its work.
 _PARSED: OrderedDict[tuple, tuple] = OrderedDict()
-# Letters of a script that must be shaped (shaping.needs_shaping): a paragraph holding one is
-# shaped even where the language's styles are not (ReportLab drew its letters unjoined)
-_SHAPED_SCRIPT = re.compile("[\u0900-\u0d7f]")
+# A paragraph holding letters of a script that must be shaped is shaped even where the
+# language's styles are not (ReportLab drew its letters unjoined): its style with shaping on
 _SHAPING_STYLES: dict[int, tuple[Any, Any]] = {}
 
 
@@ -132,7 +132,7 @@ def paragraph(text: str, style: Any, bullet_text: str | None = None, cls: type |
     from reportlab.platypus import Paragraph
 
     cls = cls or Paragraph
-    if not getattr(style, "shaping", 0) and _SHAPED_SCRIPT.search(text):
+    if not getattr(style, "shaping", 0) and needs_shaping(text):
         style = _shaping(style)  # a Punjabi name in an English handout, say: shaped all the same
     key = (cls, text, _style_key(style), bullet_text)
     parsed = _PARSED.get(key)

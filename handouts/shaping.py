@@ -13,19 +13,20 @@ drew before), and leaves reordered or ligated glyphs without their text ("ਤਿ
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
 from .glyphtext import PRIVATE_BASE
 
 # Scripts whose letters reorder, join or stack: their runs are shaped, the rest drawn as is.
-_SHAPED_RANGES = ((0x0900, 0x0D80),)  # Devanagari … Malayalam (Gurmukhi is U+0A00–U+0A7F)
+SHAPED_SCRIPT = re.compile("[\u0900-\u0d7f]")  # Devanagari … Malayalam (Gurmukhi U+0A00–0A7F)
 _FEATURES = {"kern": True, "liga": True}
 
 
 def needs_shaping(text: str) -> bool:
     """Tell whether `text` holds a character of a script that must be shaped."""
-    return any(lo <= ord(ch) < hi for ch in text for lo, hi in _SHAPED_RANGES)
+    return SHAPED_SCRIPT.search(text) is not None
 
 
 @cache
