@@ -62,9 +62,7 @@ def _reader(_digest: bytes, data: bytes, fmt: str) -> Any:
             return ImageReader(buf)
         # The logo sits on a white tile: flatten transparency onto white here, so the PDF has no
         # soft mask (print pipelines rasterise whole pages that use transparency).
-        rgba = img.convert("RGBA").resize(size, Image.LANCZOS)
-        flat = Image.new("RGB", size, (255, 255, 255))
-        flat.paste(rgba, mask=rgba.getchannel("A"))
+        flat = _on_white(img.convert("RGBA").resize(size, Image.LANCZOS))
         reader = ImageReader(flat)
         indexed = indexed_form(flat)
         if indexed is not None:  # a logo of flat colours: a palette, one byte a pixel
@@ -90,9 +88,16 @@ def faint_on_white(logo: Logo) -> bool:
     with Image.open(io.BytesIO(read_regular(logo.path, MAX_BYTES)),
                     formats=("PNG", "JPEG")) as img:
         rgba = _eight_bit(img).convert("RGBA")
+    return _on_white(rgba).convert("L").getextrema()[0] >= FAINT
+
+
+def _on_white(rgba: Any) -> Any:
+    """The image flattened onto white, as its tile shows it (no soft mask in the PDF)."""
+    from PIL import Image
+
     flat = Image.new("RGB", rgba.size, (255, 255, 255))
     flat.paste(rgba, mask=rgba.getchannel("A"))
-    return flat.convert("L").getextrema()[0] >= FAINT
+    return flat
 
 
 FAINT = 230  # a logo whose darkest pixel on white is this light or lighter cannot be seen

@@ -25,7 +25,7 @@ def resolve_output(target: str | None, default_name: str, suffix: str = ".pdf") 
     return path
 
 
-def write_pdf(path: Path | None, data: bytes) -> None:
+def write_output(path: Path | None, data: bytes) -> None:
     """Write `data` to `path` atomically (or to stdout when path is None)."""
     if path is None:
         try:

@@ -11,7 +11,7 @@ from .errors import SelectionError
 from .jobs import HandoutJob, build_handout, check_language, file_name
 from .layout import count_pages
 from .models import Clinic
-from .output import resolve_output, write_pdf
+from .output import resolve_output, write_output
 from .templating import available, template_status
 
 if TYPE_CHECKING:  # the e-mail modules load only for `handouts email`
@@ -39,7 +39,7 @@ def generate(job: HandoutJob, output: str | None, password: str | None = None) -
 
         data = encrypt(data, password)
     path = resolve_output(output, file_name(clinic, job))
-    write_pdf(path, data)
+    write_output(path, data)
     from .jobs import select_practitioners
     from .team import unexplained
 
@@ -88,7 +88,6 @@ def email_handout(job: HandoutJob, to: str, send: bool, output: str | None,
                   password: str | None) -> Path | None:
     """Make the e-mail PDF; send it over SMTP, or write an .eml draft and return its path."""
     from . import mail
-    from .output import resolve_output, write_pdf
 
     if send and output is not None:
         raise SelectionError("-o and --send: a sent e-mail is not written anywhere; leave out "
@@ -98,7 +97,7 @@ def email_handout(job: HandoutJob, to: str, send: bool, output: str | None,
         mail.send(clinic, msg)
         return None
     path = resolve_output(output, str(mail.default_eml_path(clinic, resolved)), ".eml")
-    write_pdf(path, mail.eml_bytes(msg))  # a file written atomically, or stdout for -
+    write_output(path, mail.eml_bytes(msg))
     return path
 
 
