@@ -261,3 +261,10 @@ def test_the_prepared_for_strip_has_no_space_after_a_full_width_colon() -> None:
     data = build_handout(HandoutJob(str(EXAMPLES / "maple-needle-clinic"), lang="zh-Hant",
                                     date=DATE, patient="陳大文"))
     assert "患者：陳大文" in pdf_text(data).replace(" ", "") and "患者： 陳大文" not in pdf_text(data)
+
+
+def test_send_with_an_output_is_refused_before_anything_is_built(runner, tmp_path) -> None:
+    result = runner.invoke(main, ["email", "--clinic", str(EXAMPLES / "harbour-physio"), "--to",
+                                  "a@example.com", "--send", "-o", str(tmp_path / "x.eml")])
+    assert result.exit_code == 1 and "-o and --send" in result.output
+    assert not (tmp_path / "x.eml").exists()
