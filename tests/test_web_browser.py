@@ -321,3 +321,22 @@ def test_a_failed_preview_hides_the_last_pages_and_each_clinic_keeps_its_paper(b
     assert tab.input_value("#paper") == "a4"  # as chosen for it
     wait_for_preview(tab, seq)
     context.close()
+
+
+def test_the_patients_name_and_address_are_cleared_when_the_desk_is_idle(browser, server) -> None:
+    """A name left in the field would be seen by the next patient, or printed on their
+    handout: after three idle minutes it and the address are cleared."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    tab.clock.install()
+    tab.goto(server[0] + "/")
+    seq = wait_for_preview(tab, 0)
+    tab.fill("#patient", NAME)
+    tab.fill("#to", "pat@example.com")
+    tab.clock.run_for("02:50")
+    assert tab.input_value("#patient") == NAME  # not yet
+    tab.clock.run_for("00:20")
+    assert tab.input_value("#patient") == "" and tab.input_value("#to") == ""
+    assert "cleared after a few idle minutes" in tab.text_content("#status")
+    wait_for_preview(tab, seq)
+    context.close()
